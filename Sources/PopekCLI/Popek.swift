@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// The `popek` command: an x86 virtual machine monitor.
+@main
+struct Popek: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "popek",
+        abstract: "Popek, an x86 virtual machine monitor.",
+        subcommands: [Disasm.self, Analyze.self]
+    )
+}

@@ -1,0 +1,5 @@
+// Opcode table: see OpcodeTableParser for the grammar.
+extension OpcodeTableText {
+    static let x87 = """
+    """
+}
