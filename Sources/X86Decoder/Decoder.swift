@@ -62,7 +62,8 @@ public struct Decoder: Sendable {
             case 0x66: has66 = true; rex = 0
             case 0x67: has67 = true; rex = 0
             case 0x26, 0x2E, 0x36, 0x3E:
-                // In 64-bit mode these overrides are ignored (SDM Vol. 1, 3.3.7.1) and do not displace FS/GS.
+                // In 64-bit mode these overrides have no effect (SDM Vol. 1, 3.3.7.1: the segment bases
+                // are 0) and do not displace an FS/GS override; they are still reported.
                 if !is64 || segment == 0xFF || segment < 4 { segment = (x >> 3) & 3 }
                 rex = 0
             case 0x64, 0x65: segment = x - 0x60; rex = 0
@@ -414,7 +415,7 @@ public struct Decoder: Sendable {
         case .O:
             guard let off = r.readUnsigned(Int(c.asz)) else { return nil }
             var m = MemoryOperand()
-            m.segment = c.segment != 0xFF && (!c.is64 || c.segment >= 4) ? .segment(c.segment) : .ds
+            m.segment = c.segment != 0xFF ? .segment(c.segment) : .ds
             m.displacement = Int64(bitPattern: off)
             m.displacementSize = c.asz
             ins.memory = m
@@ -423,7 +424,7 @@ public struct Decoder: Sendable {
             return Operand(kind: .memorySegSI, size: size(of: s.type, c))
         case .xlat:
             var m = MemoryOperand()
-            m.segment = c.segment != 0xFF && (!c.is64 || c.segment >= 4) ? .segment(c.segment) : .ds
+            m.segment = c.segment != 0xFF ? .segment(c.segment) : .ds
             m.base = .gpr(3, size: c.asz)
             m.index = .al
             ins.memory = m
@@ -526,7 +527,7 @@ public struct Decoder: Sendable {
             }
             if asz == 4 && m.base != .eip && m.base != .rip { m.displacement &= 0xFFFF_FFFF }
         }
-        if segment != 0xFF && (ins.mode != .bits64 || segment >= 4) {
+        if segment != 0xFF {
             m.segment = .segment(segment)
         } else {
             m.segment = stackDefault ? .ss : .ds

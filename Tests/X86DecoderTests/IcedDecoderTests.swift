@@ -44,8 +44,10 @@ import X86ISA
         let (checked, failures) = try Self.run(file, mode: mode)
         var report = "\(file): \(checked) checked, \(failures.count) disagree\n"
         for (line, diff) in failures { report += "\(mode.rawValue) | \(line) | \(diff)\n" }
-        let reportURL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent(".build/iced-report-\(file)")
+        let reportDir = ProcessInfo.processInfo.environment["POPEK_REPORT_DIR"]
+            ?? URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+                .deletingLastPathComponent().appendingPathComponent(".build").path
+        let reportURL = URL(fileURLWithPath: reportDir).appendingPathComponent("iced-report-\(file)")
         try? report.write(to: reportURL, atomically: true, encoding: .utf8)
         let unexpected = failures.filter { !known.contains("\(mode.rawValue)|\($0.0)") }
         let failingLines = Set(failures.map { "\(mode.rawValue)|\($0.0)" })
