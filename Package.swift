@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "X86ISA", targets: ["X86ISA"]),
         .library(name: "X86Decoder", targets: ["X86Decoder"]),
         .library(name: "X86Disassembler", targets: ["X86Disassembler"]),
+        .library(name: "X86State", targets: ["X86State"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -18,6 +19,8 @@ let package = Package(
         .target(name: "X86ISA"),
         // Instruction decoder: bytes -> compact `Instruction`, with metadata.
         .target(name: "X86Decoder", dependencies: ["X86ISA"]),
+        // The portable CPU state every engine loads and saves.
+        .target(name: "X86State"),
         // NASM-syntax disassembler over the decoded form.
         .target(name: "X86Disassembler", dependencies: ["X86ISA", "X86Decoder"]),
         // The `popek` command-line tool.
