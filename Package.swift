@@ -21,19 +21,40 @@ let package = Package(
         .target(name: "X86Decoder", dependencies: ["X86ISA"]),
         // The portable CPU state every engine loads and saves.
         .target(name: "X86State"),
+        // Guest RAM: one mmap'd region.
+        .target(name: "GuestMemory"),
+        // The narrow interface engines use to reach the machine (port I/O, MMIO, interrupts).
+        .target(name: "MachineInterface"),
+        // The full-emulation engine: decode and execute, soft MMU, exceptions and interrupts.
+        .target(name: "Interpreter", dependencies: ["X86ISA", "X86Decoder", "X86State", "GuestMemory", "MachineInterface"]),
+        // zlib from the system (zlib1g-dev, a Swift-on-Linux prerequisite): gunzips the test vectors.
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+        // SingleStepTests (8086/80286 hardware captures): MOO reader and runner against the interpreter.
+        .target(name: "TestVectors", dependencies: ["CZlib", "Interpreter", "GuestMemory", "MachineInterface", "X86State"]),
         // NASM-syntax disassembler over the decoded form.
         .target(name: "X86Disassembler", dependencies: ["X86ISA", "X86Decoder"]),
         // The `popek` command-line tool.
         .executableTarget(
             name: "PopekCLI",
             dependencies: [
-                "X86ISA", "X86Decoder", "X86Disassembler",
+                "X86ISA", "X86Decoder", "X86Disassembler", "TestVectors",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
+        ),
+        // Decoder throughput benchmark (Scripts/bench-decoder.sh runs it against Zydis).
+        .executableTarget(
+            name: "decoder-bench",
+            dependencies: ["X86ISA", "X86Decoder"],
+            path: "Benchmarks/DecoderBenchmark"
         ),
         .testTarget(
             name: "X86DecoderTests",
             dependencies: ["X86ISA", "X86Decoder", "X86Disassembler"]
+        ),
+        .testTarget(
+            name: "InterpreterTests",
+            dependencies: ["Interpreter", "TestVectors"],
+            exclude: ["Resources"]
         ),
     ]
 )

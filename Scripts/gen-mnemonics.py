@@ -21,6 +21,8 @@ for path in glob.glob(os.path.join(root, "Sources", "X86Decoder", "Tables", "*.s
         for m in words[0].split("/"):
             if re.fullmatch(r"[a-z][a-z0-9_]*", m):
                 names.add(m)
+# `invalid` is case 0; a table line with it marks an encoding that raises #UD.
+names.discard("invalid")
 keywords = {"in", "is", "as", "do", "if", "for", "while", "return", "break", "continue", "default", "case",
             "switch", "repeat", "throw", "try", "init", "self", "super", "true", "false", "nil", "let", "var",
             "func", "class", "struct", "enum", "protocol", "extension", "import", "public", "private",

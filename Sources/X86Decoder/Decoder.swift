@@ -83,6 +83,9 @@ public struct Decoder: Sendable {
         var w: UInt8 = (rex >> 3) & 1
         var rexR: UInt8 = (rex >> 2) & 1, rexX: UInt8 = (rex >> 1) & 1, rexB: UInt8 = rex & 1
         var vexL: UInt8 = 0, vvvv: UInt8 = 0
+        // All four VEX.vvvv bits: an instruction without a vvvv operand needs 1111b in every mode, even
+        // though outside 64-bit mode only the low three select a register (as iced checks it).
+        var vvvvAll: UInt8 = 0
         var isVEX = false
         var mandatory: MandatoryPrefix = lastRep == 0xF3 ? .pF3 : lastRep == 0xF2 ? .pF2 : has66 ? .p66 : .none
 
@@ -94,9 +97,11 @@ public struct Decoder: Sendable {
                 tableIndex = b2 == 0x38 ? 2 : 3
                 opcode = b3
             case 0x0F:
-                // 3DNow!: 0F 0F ModRM [SIB] [disp] imm8-opcode.
-                return skipUnsupported(&r, &ins, addressSize16: (mode == .bits16) != has67 && !is64,
-                                       addressSize32In64: has67, immediateBytes: 1)
+                // 3DNow!: 0F 0F ModRM [SIB] [disp] imm8-opcode; only AMD's defined suffixes are valid.
+                let status = skipUnsupported(&r, &ins, addressSize16: (mode == .bits16) != has67 && !is64,
+                                             addressSize32In64: has67, immediateBytes: 1)
+                if status == .unsupported && !Self.threeDNowOpcodes.contains(r.p[r.pos - 1]) { return invalid(&r, &ins) }
+                return status
             default:
                 tableIndex = 1
                 opcode = b2
@@ -126,6 +131,7 @@ public struct Decoder: Sendable {
                 vexL = (p2 >> 2) & 1
                 pp = p2 & 3
             }
+            vvvvAll = vvvv
             if !is64 { rexR = 0; rexX = 0; rexB = 0; vvvv &= 7 }
             guard let op = r.next() else { return r.failure(&ins) }
             opcode = op
@@ -204,13 +210,15 @@ public struct Decoder: Sendable {
         }
         if found < 0 { return invalid(&r, &ins) }
         let e = table.entries[found]
+        // A line whose mnemonic is `invalid` carves a #UD encoding out of a later, more general line.
+        if e.mnemonics.0 == .invalid { return invalid(&r, &ins) }
         let memoryForm = hasModRM && mod != 3
 
         // LOCK needs a lockable instruction with a memory destination (SDM Vol. 2, LOCK).
-        if lock && !(e.attributes.contains(.lock) && memoryForm) && !e.attributes.contains(.lockAsCR8) {
-            return invalid(&r, &ins)
-        }
-        if isVEX && vvvv != 0 && !e.usesVvvv { return invalid(&r, &ins) }
+        // These make the instruction #UD, but only once its bytes are all there: a truncated
+        // instruction is reported as truncated first (as iced does).
+        var undefined = lock && !(e.attributes.contains(.lock) && memoryForm) && !e.attributes.contains(.lockAsCR8)
+        if isVEX && vvvvAll != 0 && !e.usesVvvv { undefined = true }
 
         ins.entry = UInt16(found)
         ins.map = isVEX ? tableIndex - 3 : tableIndex
@@ -231,12 +239,19 @@ public struct Decoder: Sendable {
 
         // ModRM memory operand (SDM Vol. 2, 2.1.5 and 2.2.1.6): decode SIB and displacement.
         var registerOnlyRM = false
+        var vsibIndexSize: UInt8 = 0
+        var needsSIB = false
         for i in 0..<Int(e.operandCount) {
             let m = e.operand(i).method
             if m == .R || m == .C || m == .D || m == .T { registerOnlyRM = registerOnlyRM || m == .R }
+            if m == .vsib { vsibIndexSize = e.operand(i).fixed; needsSIB = true }
+            if e.operand(i).type == .sib { needsSIB = true }
         }
+        // VSIB (SDM Vol. 2, 2.3.12) and AMX sibmem need a SIB byte and 32/64-bit addressing; otherwise #UD.
+        if needsSIB && (!memoryForm || rmField != 4 || asz == 2) { undefined = true }
         if memoryForm && !registerOnlyRM {
-            if !decodeMemory(&r, &ins, mod: mod, rm: rmField, rexX: rexX, rexB: rexB, segment: segment) {
+            if !decodeMemory(&r, &ins, mod: mod, rm: rmField, rexX: rexX, rexB: rexB, segment: segment,
+                             vsibIndexSize: vsibIndexSize) {
                 return r.failure(&ins)
             }
         }
@@ -244,19 +259,41 @@ public struct Decoder: Sendable {
         // Operands, reading immediates in order.
         let ctx = OperandContext(osz: osz, asz: asz, w: w, vexL: vexL, vvvv: vvvv, rex: rex != 0 || isVEX,
                                  rexR: rexR, rexB: rexB, regField: regField, rmField: rmField, mod: mod,
-                                 opcode: opcode, segment: segment, is64: is64)
+                                 opcode: opcode, segment: segment, is64: is64, lock: lock)
+        // Registers that must all differ, else #UD: a VSIB gather's destination, index and mask (SDM Vol. 2,
+        // VPGATHERDD), an AMX instruction's tiles (TDPBSSD).
+        var distinct: UInt32 = vsibIndexSize != 0 ? 1 << ins.memory.index.number : 0
         for i in 0..<Int(e.operandCount) {
             guard let o = decodeOperand(e.operand(i), &r, &ins, ctx) else {
                 if r.truncated || r.tooLong { return r.failure(&ins) }
                 return invalid(&r, &ins)
             }
+            if o.kind == .register {
+                let raw = o.register.rawValue
+                let isTile = raw >= Register.first_tmm && raw < Register.first_end
+                let isVector = raw >= Register.first_xmm && raw < Register.first_cr
+                if isTile || (vsibIndexSize != 0 && isVector) {
+                    let bit: UInt32 = 1 << o.register.number
+                    if distinct & bit != 0 { undefined = true }
+                    distinct |= bit
+                }
+            }
             ins.setOperand(i, o)
         }
         ins.operandCount = e.operandCount
         if r.tooLong { return r.failure(&ins) }
+        if undefined { return invalid(&r, &ins) }
+        // XBEGIN's target is EIP/RIP-sized whatever the displacement size (SDM Vol. 2, XBEGIN).
+        if e.attributes.contains(.wideBranch) { ins.operandSize = is64 ? 8 : 4 }
         ins.length = UInt8(r.pos)
         return .ok
     }
+
+    /// The 3DNow! and extended 3DNow! opcode suffixes (AMD 3DNow! Technology Manual, Table 11).
+    static let threeDNowOpcodes: Set<UInt8> = [
+        0x0C, 0x0D, 0x1C, 0x1D, 0x8A, 0x8E, 0x90, 0x94, 0x96, 0x97, 0x9A, 0x9E, 0xA0, 0xA4, 0xA6, 0xA7,
+        0xAA, 0xAE, 0xB0, 0xB4, 0xB6, 0xB7, 0xBB, 0xBF,
+    ]
 
     private func invalid(_ r: inout ByteReader, _ ins: inout Instruction) -> DecodeStatus {
         ins.mnemonic = .invalid
@@ -272,16 +309,18 @@ public struct Decoder: Sendable {
         var opcode: UInt8
         var segment: UInt8
         var is64: Bool
+        /// LOCK was accepted (only `lockcr8` lines get here without a memory operand).
+        var lock: Bool = false
     }
 
     /// The size in bytes an operand type stands for.
     private func size(of type: OperandType, _ c: OperandContext) -> UInt16 {
         switch type {
-        case .none, .unknown, .xsave: return 0
-        case .b, .yb, .db, .bs, .b2: return 1
-        case .w, .vw, .yw, .dw, .xw: return 2
-        case .d, .ss, .xd: return 4
-        case .q, .sd, .xq: return 8
+        case .none, .unknown, .xsave, .tmm, .sib: return 0
+        case .b, .yb, .db, .bs, .b2, .b4, .kb: return 1
+        case .w, .vw, .yw, .dw, .xw, .kw: return 2
+        case .d, .ss, .xd, .yd, .kd: return 4
+        case .q, .sd, .xq, .k, .kq: return 8
         case .dq: return 16
         case .qq: return 32
         case .v: return UInt16(c.osz)
@@ -301,6 +340,7 @@ public struct Decoder: Sendable {
         case .bnd: return c.is64 ? 16 : 8
         case .ptr: return UInt16(c.osz) + 2
         case .m512: return 64
+        case .m384: return 48
         }
     }
 
@@ -308,16 +348,24 @@ public struct Decoder: Sendable {
     private func registerSize(of type: OperandType, _ c: OperandContext) -> UInt8 {
         switch type {
         case .vw: return c.osz
-        case .yb, .yw: return c.osz == 8 ? 8 : 4
+        case .yb, .yw, .yd: return c.osz == 8 ? 8 : 4
         case .db, .dw: return 4
         default: return UInt8(truncatingIfNeeded: size(of: type, c))
         }
     }
 
+    /// Opmask types: in ModRM r/m the register number ignores REX.B/VEX.B (as iced decodes it).
+    private func isMask(_ type: OperandType) -> Bool {
+        type == .k || type == .kb || type == .kw || type == .kd || type == .kq
+    }
+
+    /// The XMM/YMM (or opmask, or tile) register `n` for an operand type; `.none` if there is no such register.
     private func vectorRegister(_ n: UInt8, _ type: OperandType, _ c: OperandContext) -> Register {
         switch type {
         case .qq: return .ymm(n)
         case .x, .ps, .pd: return c.vexL != 0 ? .ymm(n) : .xmm(n)
+        case .k, .kb, .kw, .kd, .kq: return .k(n)
+        case .tmm: return .tmm(n)
         default: return .xmm(n)
         }
     }
@@ -345,7 +393,7 @@ public struct Decoder: Sendable {
             case .E: let sz = registerSize(of: s.type, c); reg = .gpr(rmN, size: sz, rex: c.rex)
             case .Q: reg = .mm(c.rmField)
             case .bndRM: reg = rmN < 4 ? .bnd(rmN) : .none
-            default: reg = vectorRegister(rmN, s.type, c)
+            default: reg = vectorRegister(isMask(s.type) ? c.rmField : rmN, s.type, c)
             }
             if reg == .none { return nil }
             return Operand(kind: .register, register: reg, size: UInt16(reg.size))
@@ -353,13 +401,19 @@ public struct Decoder: Sendable {
             let sz = registerSize(of: s.type, c)
             return Operand(kind: .register, register: .gpr(rmN, size: sz, rex: c.rex), size: UInt16(sz))
         case .N: return Operand(kind: .register, register: .mm(c.rmField), size: 8)
-        case .U: let reg = vectorRegister(rmN, s.type, c); return Operand(kind: .register, register: reg, size: UInt16(reg.size))
+        case .U:
+            let reg = vectorRegister(isMask(s.type) ? c.rmField : rmN, s.type, c)
+            return reg == .none ? nil : Operand(kind: .register, register: reg, size: UInt16(reg.size))
         case .G:
             let sz = registerSize(of: s.type, c)
             return Operand(kind: .register, register: .gpr(regN, size: sz, rex: c.rex), size: UInt16(sz))
         case .P: return Operand(kind: .register, register: .mm(c.regField), size: 8)
-        case .V: let reg = vectorRegister(regN, s.type, c); return Operand(kind: .register, register: reg, size: UInt16(reg.size))
-        case .H: let reg = vectorRegister(c.vvvv, s.type, c); return Operand(kind: .register, register: reg, size: UInt16(reg.size))
+        case .V:
+            let reg = vectorRegister(regN, s.type, c)
+            return reg == .none ? nil : Operand(kind: .register, register: reg, size: UInt16(reg.size))
+        case .H:
+            let reg = vectorRegister(c.vvvv, s.type, c)
+            return reg == .none ? nil : Operand(kind: .register, register: reg, size: UInt16(reg.size))
         case .B:
             let sz = registerSize(of: s.type, c)
             return Operand(kind: .register, register: .gpr(c.vvvv, size: sz), size: UInt16(sz))
@@ -373,10 +427,14 @@ public struct Decoder: Sendable {
             if reg == .none { return nil }
             return Operand(kind: .register, register: reg, size: 2)
         case .C:
-            let n = regN
-            let reg = Register.cr(n)
-            return Operand(kind: .register, register: reg, size: UInt16(c.osz))
+            // CR0, CR2-CR4 and CR8 exist (SDM Vol. 3, 2.5); the others are #UD. LOCK selects CR8-CR15
+            // (AMD's alternate encoding of MOV CR8, `lockcr8`).
+            let n = c.lock ? regN &+ 8 : regN
+            guard n == 0 || (n >= 2 && n <= 4) || n == 8 else { return nil }
+            return Operand(kind: .register, register: Register.cr(n), size: UInt16(c.osz))
         case .D:
+            // DR0-DR7; REX.R (DR8-DR15) is #UD (SDM Vol. 2, MOV-Move to/from Debug Registers).
+            guard regN < 8 else { return nil }
             return Operand(kind: .register, register: .dr(regN), size: UInt16(c.osz))
         case .T:
             return Operand(kind: .register, register: .tr(c.regField), size: 4)
@@ -431,6 +489,15 @@ public struct Decoder: Sendable {
             return Operand(kind: .memory, size: 1)
         case .Y:
             return Operand(kind: .memoryESDI, size: size(of: s.type, c))
+        case .vsib:
+            // The memory was decoded with the vector index; the size is one element's.
+            return isMem ? Operand(kind: .memory, size: size(of: s.type, c)) : nil
+        case .segDI:
+            var m = MemoryOperand()
+            m.segment = c.segment != 0xFF ? .segment(c.segment) : .ds
+            m.base = .gpr(7, size: c.asz)
+            ins.memory = m
+            return Operand(kind: .memory, size: size(of: s.type, c))
         }
     }
 
@@ -443,6 +510,10 @@ public struct Decoder: Sendable {
         case .b, .b2:
             guard let v = r.readUnsigned(1) else { return nil }
             value = v; n = 1; extended = 1
+        case .b4:
+            // The low 4 bits of the /is4 byte an `L` operand has just read.
+            guard let v = r.previous() else { return nil }
+            value = UInt64(v & 15); n = 1; extended = 1
         case .bs:
             guard let v = r.readSigned(1) else { return nil }
             value = v; n = 1; extended = UInt16(c.osz)
@@ -475,8 +546,9 @@ public struct Decoder: Sendable {
     }
 
     /// Decodes the addressing form after ModRM: SIB, displacement, default segment.
+    /// `vsibIndexSize` 16 or 32: the SIB index selects an XMM or YMM register (VSIB), never "none".
     private func decodeMemory(_ r: inout ByteReader, _ ins: inout Instruction, mod: UInt8, rm: UInt8,
-                              rexX: UInt8, rexB: UInt8, segment: UInt8) -> Bool {
+                              rexX: UInt8, rexB: UInt8, segment: UInt8, vsibIndexSize: UInt8 = 0) -> Bool {
         var m = MemoryOperand()
         var stackDefault = false
         let asz = ins.addressSize
@@ -507,7 +579,11 @@ public struct Decoder: Sendable {
                 guard let sib = r.next() else { return false }
                 m.scale = 1 << (sib >> 6)
                 let idx = ((sib >> 3) & 7) | (rexX << 3)
-                if idx != 4 { m.index = .gpr(idx, size: asz) }
+                if vsibIndexSize != 0 {
+                    m.index = vsibIndexSize == 32 ? .ymm(idx) : .xmm(idx)
+                } else if idx != 4 {
+                    m.index = .gpr(idx, size: asz)
+                }
                 baseN = (sib & 7) | (rexB << 3)
                 if sib & 7 == 5 && mod == 0 { hasBase = false }
             } else if mod == 0 && rm == 5 {
@@ -621,6 +697,11 @@ struct ByteReader {
         let b = p[pos]
         pos &+= 1
         return b
+    }
+
+    /// The byte last read, or nil if none was.
+    @inline(__always) func previous() -> UInt8? {
+        pos > 0 ? p[pos - 1] : nil
     }
 
     /// The next byte without consuming it, or 0 at the end.

@@ -40,6 +40,8 @@ struct EntryAttributes: OptionSet, Sendable {
     static let keeps66 = EntryAttributes(rawValue: 1 << 11)
     /// Matches only without REX.B (`90` is NOP, `41 90` is XCHG R8, RAX).
     static let noRexB = EntryAttributes(rawValue: 1 << 12)
+    /// The branch target is 32 bits (64 in 64-bit mode) whatever the operand size (XBEGIN).
+    static let wideBranch = EntryAttributes(rawValue: 1 << 13)
 }
 
 /// One line of an opcode table, parsed: which bytes it matches and how its operands are encoded.

@@ -145,6 +145,23 @@ enum OpcodeTableParser {
             s.type = .bnd
             return s
         }
+        // `vm32x:d`: VSIB memory, SDM notation (vm32x vm32y vm64x vm64y: index size and XMM/YMM index
+        // register), then the element size. `[rDI]:dq`: implicit seg:[rDI] memory of that size.
+        if let colon = t.firstIndex(of: ":"), t.hasPrefix("vm") || t.hasPrefix("[rDI]") {
+            let head = t[..<colon]
+            if head == "[rDI]" {
+                s.method = .segDI
+            } else if head.count == 5, ["vm32", "vm64"].contains(head.prefix(4)), head.last == "x" || head.last == "y" {
+                s.method = .vsib
+                s.fixed = head.last == "x" ? 16 : 32
+            } else {
+                throw ParseError(line: line, reason: "bad operand \(t)")
+            }
+            let sizeTypes: [Substring: OperandType] = ["b": .b, "w": .w, "d": .d, "q": .q, "dq": .dq, "qq": .qq]
+            guard let ty = sizeTypes[t[t.index(after: colon)...]] else { throw ParseError(line: line, reason: "bad operand \(t)") }
+            s.type = ty
+            return s
+        }
         guard let first = t.first, first.isUppercase else { throw ParseError(line: line, reason: "bad operand \(t)") }
         let methods: [Character: AddressingMethod] = [
             "A": .A, "B": .B, "C": .C, "D": .D, "E": .E, "G": .G, "H": .H, "I": .I, "J": .J, "L": .L,
@@ -160,7 +177,8 @@ enum OpcodeTableParser {
             "vw": .vw, "yb": .yb, "yw": .yw, "db": .db, "dw": .dw, "xw": .xw, "xd": .xd, "xq": .xq, "xh": .xh,
             "xqtr": .xqtr, "xe": .xe,
             "fpenv": .fpenv, "fpstate": .fpstate, "fx": .fx, "xsave": .xsave, "unknown": .unknown,
-            "bs": .bs, "b2": .b2, "m512": .m512,
+            "bs": .bs, "b2": .b2, "yd": .yd, "b4": .b4,
+            "k": .k, "kb": .kb, "kw": .kw, "kd": .kd, "kq": .kq, "tmm": .tmm, "sib": .sib, "m512": .m512, "m384": .m384,
         ]
         guard let ty = types[typeText] else { throw ParseError(line: line, reason: "unknown operand type \(t)") }
         s.type = ty
@@ -210,6 +228,7 @@ enum OpcodeTableParser {
             case "no66": e.attributes.insert(.no66)
             case "keep66": e.attributes.insert(.keeps66)
             case "norexb": e.attributes.insert(.noRexB)
+            case "widebranch": e.attributes.insert(.wideBranch)
             case "priv": e.pgClass = .privileged
             case "sens": e.pgClass = .sensitiveUnprivileged
             default: throw ParseError(line: line, reason: "unknown attribute \(t)")

@@ -66,6 +66,11 @@ enum AddressingMethod: UInt8, Sendable {
     case bndRM
     /// XLAT's table operand `seg:[rBX + AL]`.
     case xlat
+    /// VSIB memory (SDM Vol. 2, 2.3.12): ModRM memory with a mandatory SIB whose index is a vector
+    /// register (XMM or YMM, `OperandSpec.fixed` = 16 or 32 bytes); the type is the element size.
+    case vsib
+    /// Implicit `seg:[rDI]` (DS, overridable): MASKMOVDQU's destination.
+    case segDI
 }
 
 /// Operand types, Intel SDM Vol. 2, Appendix A.2.2 ("Codes for Operand Type").
@@ -129,10 +134,23 @@ enum OperandType: UInt8, Sendable {
     case unknown
     /// Bound register pair: 8 bytes (32-bit mode) or 16 (64-bit).
     case bnd
+    /// Register sized d (or q with REX.W/VEX.W in 64-bit mode), memory a doubleword (VEXTRACTPS).
+    case yd
+    /// Immediate: the low 4 bits of the `/is4` byte already read for an `L` operand (VPERMIL2PS).
+    case b4
+    /// Opmask register K0-K7 (with `V`/`H`/`U`; in r/m, REX.B/VEX.B is ignored); `kb kw kd kq`: the same,
+    /// or memory of 1/2/4/8 bytes (KMOV).
+    case k, kb, kw, kd, kq
+    /// AMX tile register TMM0-TMM7 (with `V`/`H`/`U`); the tile operands of one instruction must differ.
+    case tmm
+    /// Memory that must be encoded with a SIB byte (AMX `sibmem`); no size.
+    case sib
     /// 16-bit register or 48/80-bit far pointer in memory (not used yet).
     case ptr
     /// A 64-byte block (MOVDIR64B, ENQCMD).
     case m512
+    /// A 48-byte block (Key Locker AES-128 handle).
+    case m384
     /// Immediate: 8 bits sign-extended to the operand size.
     case bs
     /// Second 8-bit immediate (ENTER, EXTRQ/INSERTQ).

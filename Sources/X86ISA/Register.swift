@@ -192,6 +192,24 @@ public enum Register: UInt8, Sendable, CaseIterable {
     case bnd1 = 167
     case bnd2 = 168
     case bnd3 = 169
+    // k
+    case k0 = 170
+    case k1 = 171
+    case k2 = 172
+    case k3 = 173
+    case k4 = 174
+    case k5 = 175
+    case k6 = 176
+    case k7 = 177
+    // tmm
+    case tmm0 = 178
+    case tmm1 = 179
+    case tmm2 = 180
+    case tmm3 = 181
+    case tmm4 = 182
+    case tmm5 = 183
+    case tmm6 = 184
+    case tmm7 = 185
 }
 
 extension Register {
@@ -225,6 +243,10 @@ extension Register {
     public static let first_tr: UInt8 = 158
     /// Raw value of the first register of class `bnd`.
     public static let first_bnd: UInt8 = 166
+    /// Raw value of the first register of class `k`.
+    public static let first_k: UInt8 = 170
+    /// Raw value of the first register of class `tmm`.
+    public static let first_tmm: UInt8 = 178
     /// Raw value of the first register of class `end`.
-    public static let first_end: UInt8 = 170
+    public static let first_end: UInt8 = 186
 }

@@ -41,6 +41,10 @@ extension Register {
     @inlinable public static func tr(_ i: UInt8) -> Register { of(first_tr, i & 7, count: 8) }
     /// MPX bound register BND0-BND3.
     @inlinable public static func bnd(_ i: UInt8) -> Register { of(first_bnd, i, count: 4) }
+    /// AVX-512 opmask register K0-K7 (VEX-encoded KMOV/KAND...); `.none` past 7.
+    @inlinable public static func k(_ i: UInt8) -> Register { of(first_k, i, count: 8) }
+    /// AMX tile register TMM0-TMM7; `.none` past 7.
+    @inlinable public static func tmm(_ i: UInt8) -> Register { of(first_tmm, i, count: 8) }
 
     /// True for the 8/16/32/64-bit general-purpose registers.
     @inlinable public var isGPR: Bool { rawValue >= Register.first_gpr8 && rawValue < Register.first_segment }
@@ -64,7 +68,9 @@ extension Register {
         case Register.first_cr..<Register.first_dr: return r - Register.first_cr
         case Register.first_dr..<Register.first_tr: return r - Register.first_dr
         case Register.first_tr..<Register.first_bnd: return r - Register.first_tr
-        case Register.first_bnd..<Register.first_end: return r - Register.first_bnd
+        case Register.first_bnd..<Register.first_k: return r - Register.first_bnd
+        case Register.first_k..<Register.first_tmm: return r - Register.first_k
+        case Register.first_tmm..<Register.first_end: return r - Register.first_tmm
         default: return 0
         }
     }
@@ -82,6 +88,7 @@ extension Register {
         case Register.first_mm..<Register.first_xmm: return 8
         case Register.first_xmm..<Register.first_ymm: return 16
         case Register.first_ymm..<Register.first_cr: return 32
+        case Register.first_k..<Register.first_tmm: return 8
         default: return 0
         }
     }

@@ -67,8 +67,17 @@ struct IcedDecoderVector {
         }
     }
 
+    /// The address the line is decoded at: its `ip=` option, or iced's default for the mode.
+    func address(_ mode: CPUMode) -> UInt64 {
+        for o in options where o.hasPrefix("ip=") {
+            if let v = IcedOperand.hexValue(o.dropFirst(3)) { return v }
+        }
+        return Self.ip(mode)
+    }
+
     /// Compares Popek's decoding with the vector; returns a description of the first difference.
     func check(_ decoder: Decoder) -> String? {
+        let ip = address(decoder.mode)
         let (status, ins) = decoder.decode(bytes)
         if expectsTruncated {
             return status == .truncated ? nil : "expected truncated, got \(status)"
@@ -93,7 +102,7 @@ struct IcedDecoderVector {
         }
         for (i, op) in operands.enumerated() {
             let value = op[op.index(after: op.firstIndex(of: "=")!)...]
-            if let diff = IcedOperand.compare(value, ins, i, mode: decoder.mode) { return "op\(i): \(diff)" }
+            if let diff = IcedOperand.compare(value, ins, i, mode: decoder.mode, ip: ip) { return "op\(i): \(diff)" }
         }
         return nil
     }
@@ -140,7 +149,7 @@ enum IcedOperand {
         return Register(name: String(name))
     }
 
-    static func compare(_ text: Substring, _ ins: Instruction, _ i: Int, mode: CPUMode) -> String? {
+    static func compare(_ text: Substring, _ ins: Instruction, _ i: Int, mode: CPUMode, ip: UInt64) -> String? {
         let o = ins.operand(i)
         let f = text.split(separator: ";", omittingEmptySubsequences: false)
         let kind = f[0]
@@ -162,7 +171,7 @@ enum IcedOperand {
             guard let disp = hexValue(f[5]), let dispSize = UInt8(f[6]) else { return "bad displacement \(text)" }
             var ours = UInt64(bitPattern: m.displacement)
             if base == .rip || base == .eip {
-                ours = ins.ripRelativeTarget(at: IcedDecoderVector.ip(mode))
+                ours = ins.ripRelativeTarget(at: ip)
             }
             let mask: UInt64 = ins.addressSize == 2 ? 0xFFFF : ins.addressSize == 4 ? 0xFFFF_FFFF : ~0
             if (ours & mask) != (disp & mask) { return "displacement 0x\(String(ours, radix: 16)), expected \(f[5])" }
@@ -193,7 +202,7 @@ enum IcedOperand {
             guard let t = hexValue(f[1]) else { return "bad target" }
             let size: UInt8 = kind == "nb16" ? 2 : kind == "nb32" ? 4 : 8
             if ins.operandSize != size { return "branch operand size \(ins.operandSize), expected \(kind)" }
-            let ours = ins.branchTarget(at: IcedDecoderVector.ip(mode))
+            let ours = ins.branchTarget(at: ip)
             return ours == t ? nil : "target 0x\(String(ours, radix: 16)), expected \(f[1])"
         case "fb16", "fb32":
             guard o.kind == .farBranch else { return "expected far branch, got \(o.kind)" }

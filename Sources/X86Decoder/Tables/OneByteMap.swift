@@ -193,7 +193,7 @@ extension OpcodeTableText {
     C5 /r mem | lds Gv,Mp | i64
     C6 F8 | xabort Ib
     C6 /0 | mov Eb,Ib
-    C7 F8 | xbegin Jz | f64
+    C7 F8 | xbegin Jz | widebranch
     C7 /0 | mov Ev,Iz
     C8 | enter Iw,Ib2 | d64
     C9 | leave | d64

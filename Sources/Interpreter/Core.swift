@@ -1,0 +1,19 @@
+import X86State
+
+/// Everything the interpreter's hot loop touches, in one struct behind one stable pointer
+/// (swift-performance-notes rule 1): the portable CPU state plus the interpreter's own
+/// lazy flags and counters.
+struct Core {
+    var cpu = CPUState()
+    var flags = LazyFlags()
+    /// Instructions retired.
+    var instructions: UInt64 = 0
+    /// Counters for the trap-and-emulate accounting (`--stats`).
+    var privilegedExecuted: UInt64 = 0
+    var sensitiveExecuted: UInt64 = 0
+    var ioOperations: UInt64 = 0
+    /// The RIP of the instruction being executed (faults restart here).
+    var instructionStart: UInt64 = 0
+    /// The RIP after the instruction being executed.
+    var nextRIP: UInt64 = 0
+}

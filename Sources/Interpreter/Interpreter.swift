@@ -1,0 +1,209 @@
+import GuestMemory
+import MachineInterface
+import X86Decoder
+import X86ISA
+import X86State
+
+/// The full-emulation engine: fetches, decodes and executes x86 instructions one at a time against
+/// guest RAM and the platform (the Bochs/QEMU role in the x86 virtualization story).
+public final class Interpreter {
+    /// The interpreter's state. SAFETY: allocated in init, freed in deinit, never reallocated, so
+    /// the pointer stays valid for the engine's life; only this engine's thread touches it.
+    let core: UnsafeMutablePointer<Core>
+    /// SAFETY: points into `core`'s `cpu.gpr`, 16 UInt64s, valid as long as `core`.
+    let gpr: UnsafeMutablePointer<UInt64>
+    let ram: GuestRAM
+    /// Host address of guest physical 0, and RAM size (copied from `ram` for the fast path).
+    let ramBase: UnsafeMutableRawPointer
+    let ramSize: UInt64
+    let platform: Platform
+    public let model: CPUModel
+    let decoders: (Decoder, Decoder, Decoder)
+    /// Physical address mask: 20 bits (8086), 24 bits (80286), 52 bits otherwise.
+    let physicalMask: UInt64
+
+    public init(ram: GuestRAM, platform: Platform, model: CPUModel = .x86_64) {
+        core = .allocate(capacity: 1)
+        core.initialize(to: Core())
+        let offset = MemoryLayout<Core>.offset(of: \Core.cpu)! + MemoryLayout<CPUState>.offset(of: \CPUState.gpr)!
+        gpr = (UnsafeMutableRawPointer(core) + offset).assumingMemoryBound(to: UInt64.self)
+        self.ram = ram
+        ramBase = ram.base
+        ramSize = ram.size
+        self.platform = platform
+        self.model = model
+        decoders = (Decoder(mode: .bits16), Decoder(mode: .bits32), Decoder(mode: .bits64))
+        switch model {
+        case .i8086: physicalMask = 0xF_FFFF
+        case .i80286: physicalMask = 0xFF_FFFF
+        case .x86_64: physicalMask = (1 << 52) - 1
+        }
+        reset()
+    }
+
+    /// Returns the CPU to the model's power-on state (8086: CS:IP = FFFF:0000, FLAGS bits 12-15 set;
+    /// 80286: CS:IP = F000:FFF0 with CS base FF0000h, MSW = FFF0h; x86-64: SDM Vol. 3, Table 10-1).
+    /// Counters and guest RAM are not touched.
+    public func reset() {
+        var s = CPUState()
+        switch model {
+        case .i8086:
+            s.rflags = 0xF002
+            s.cr0 = 0
+            s.segments.1 = SegmentRegister(selector: 0xFFFF, base: 0xF_FFF0, limit: 0xFFFF, attributes: 0x9B)
+            s.rip = 0
+        case .i80286:
+            s.rflags = 0x0002
+            s.cr0 = 0
+            s.segments.1 = SegmentRegister(selector: 0xF000, base: 0xFF_0000, limit: 0xFFFF, attributes: 0x9B)
+        case .x86_64:
+            break
+        }
+        core.pointee.cpu = s
+        core.pointee.flags = LazyFlags()
+    }
+
+    deinit {
+        core.deinitialize(count: 1)
+        core.deallocate()
+    }
+
+    /// The CPU state, with the status flags computed. Setting it loads a new state.
+    public var state: CPUState {
+        get {
+            var s = core.pointee.cpu
+            s.rflags = materializedFlags()
+            return s
+        }
+        set {
+            core.pointee.cpu = newValue
+            core.pointee.flags.op = .none
+        }
+    }
+
+    /// Instructions retired since creation.
+    public var instructionsRetired: UInt64 { core.pointee.instructions }
+    /// Privileged and sensitive-unprivileged instructions executed, and I/O operations.
+    public var privilegedExecuted: UInt64 { core.pointee.privilegedExecuted }
+    public var sensitiveExecuted: UInt64 { core.pointee.sensitiveExecuted }
+    public var ioOperations: UInt64 { core.pointee.ioOperations }
+
+    /// RFLAGS with the lazily evaluated status flags folded in.
+    func materializedFlags() -> UInt64 {
+        let c = core.pointee
+        return (c.cpu.rflags & ~0x8D5) | c.flags.status(c.cpu.rflags)
+    }
+
+    /// Folds the lazy flags into RFLAGS (before anything reads or replaces RFLAGS whole).
+    @inline(__always) func commitFlags() {
+        if core.pointee.flags.op != .none {
+            core.pointee.cpu.rflags = materializedFlags()
+            core.pointee.flags.op = .none
+        }
+    }
+
+    // MARK: - Running
+
+    /// Runs up to `budget` instructions. Exceptions are delivered to the guest; only a triple fault,
+    /// a halt, or a platform request stops early.
+    public func run(budget: UInt64) -> StopReason {
+        var remaining = budget
+        while remaining > 0 {
+            if platform.stopRequested { return .platformRequest }
+            if core.pointee.cpu.halted {
+                if core.pointee.cpu.rflags & 0x200 != 0 && platform.interruptPending {
+                    core.pointee.cpu.halted = false
+                } else {
+                    return .halted
+                }
+            }
+            if let stop = step() { return stop }
+            remaining &-= 1
+        }
+        return .budgetExhausted
+    }
+
+    /// Executes one instruction (or takes one interrupt). Returns a stop reason on triple fault.
+    public func step() -> StopReason? {
+        let c = core
+        // External interrupts are recognized between instructions (SDM Vol. 3, 6.8).
+        if c.pointee.cpu.interruptShadow {
+            c.pointee.cpu.interruptShadow = false
+        } else if c.pointee.cpu.rflags & 0x200 != 0 && platform.interruptPending {
+            let vector = platform.acknowledgeInterrupt()
+            c.pointee.instructionStart = c.pointee.cpu.rip
+            do throws(CPUException) {
+                try deliverInterrupt(vector: vector, errorCode: nil, kind: .external)
+            } catch {
+                if let stop = raise(error) { return stop }
+            }
+            return nil
+        }
+        c.pointee.instructionStart = c.pointee.cpu.rip
+        do throws(CPUException) {
+            try executeOne()
+            c.pointee.instructions &+= 1
+        } catch {
+            c.pointee.instructions &+= 1
+            if let stop = raise(error) { return stop }
+        }
+        return nil
+    }
+
+    /// Delivers an exception raised by the current instruction, escalating to #DF and a triple fault.
+    func raise(_ e: CPUException) -> StopReason? {
+        var exception = e
+        var depth = 0
+        while true {
+            // Faults restart the instruction; the state already points RIP at it.
+            core.pointee.cpu.rip = core.pointee.instructionStart
+            if model == .i8086 && exception.vector == 0 { core.pointee.cpu.rip = core.pointee.faultNextRIP }
+            do throws(CPUException) {
+                try deliverInterrupt(vector: exception.vector, errorCode: exception.errorCode, kind: .exception)
+                return nil
+            } catch {
+                depth += 1
+                if depth >= 2 || exception.vector == 8 { return .tripleFault }
+                // SDM Vol. 3, Table 6-5: contributory after contributory, or #PF after #PF/contributory -> #DF.
+                let first = exception
+                if (first.isContributory && error.isContributory) || (first.vector == 14 && (error.isContributory || error.vector == 14)) {
+                    exception = CPUException(8, errorCode: 0)
+                } else {
+                    exception = error
+                }
+            }
+        }
+    }
+
+    // MARK: - Mode
+
+    /// The current code size: from CS.L/CS.D in protected mode, 16 in real and virtual-8086 mode.
+    @inline(__always) var codeMode: CPUMode {
+        let cpu = core.pointee.cpu
+        if cpu.cr0 & 1 == 0 || cpu.rflags & 0x2_0000 != 0 { return .bits16 }
+        let cs = cpu.segments.1
+        if cs.long && cpu.msr.efer & 0x400 != 0 { return .bits64 }
+        return cs.defaultBig ? .bits32 : .bits16
+    }
+
+    /// Protected mode (CR0.PE) and not virtual-8086.
+    @inline(__always) var protectedMode: Bool {
+        core.pointee.cpu.cr0 & 1 != 0 && core.pointee.cpu.rflags & 0x2_0000 == 0
+    }
+
+    /// Current privilege level: CS.RPL in protected mode (SS.DPL is equivalent), 0 in real mode, 3 in v8086.
+    @inline(__always) var cpl: UInt8 {
+        let cpu = core.pointee.cpu
+        if cpu.cr0 & 1 == 0 { return 0 }
+        if cpu.rflags & 0x2_0000 != 0 { return 3 }
+        return UInt8(cpu.segments.1.selector & 3)
+    }
+}
+
+extension Core {
+    /// For the 8086, whose #DE pushes the address after DIV: the next instruction's IP.
+    var faultNextRIP: UInt64 {
+        get { nextRIP }
+        set { nextRIP = newValue }
+    }
+}

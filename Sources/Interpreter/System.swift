@@ -1,0 +1,328 @@
+import X86Decoder
+import X86ISA
+import X86State
+
+extension Interpreter {
+    /// Instructions beyond the core integer set: bit operations, conditional moves, and the system
+    /// instructions. Anything not implemented raises #UD, so a guest sees a CPU without the feature.
+    func executeSystem(_ ins: Instruction) throws(CPUException) {
+        let c = core
+        let name = ins.mnemonic.name
+        // SETcc and CMOVcc share the Jcc condition encoding.
+        if name.hasPrefix("set"), let cc = Self.conditionSuffix(name.dropFirst(3)) {
+            try writeOperand(ins, 0, condition(cc) ? 1 : 0)
+            return
+        }
+        if name.hasPrefix("cmov"), let cc = Self.conditionSuffix(name.dropFirst(4)) {
+            let v = try readOperand(ins, 1)
+            let size = operandBytes(ins, 0)
+            if condition(cc) {
+                try writeOperand(ins, 0, v)
+            } else if size == 4 {
+                writeRegister(ins.op0.register, readGPR(Int(ins.op0.register.number), size: 4))  // still zero-extends
+            }
+            return
+        }
+        switch ins.mnemonic {
+        case .bt, .bts, .btr, .btc:
+            let size = operandBytes(ins, 0)
+            let bits = UInt64(size) * 8
+            var offset = try readOperand(ins, 1)
+            var value: UInt64
+            if ins.op0.kind == .memory && ins.op1.kind == .register {
+                // A register bit offset addresses memory beyond the operand (SDM Vol. 2, BT).
+                let signed = Int64(bitPattern: signExtend(offset, size))
+                let byteDelta = UInt64(bitPattern: (signed >> Int64(bits.trailingZeroBitCount)) * Int64(size))
+                let ea = (effectiveAddress(ins) &+ byteDelta) & sizeMask(ins.addressSize)
+                offset &= bits - 1
+                let seg = segmentIndex(ins.memory.segment)
+                value = try read(seg, ea, Int(size))
+                let bit: UInt64 = 1 << offset
+                commitFlags()
+                c.pointee.cpu.rflags = (c.pointee.cpu.rflags & ~1) | (value & bit != 0 ? 1 : 0)
+                switch ins.mnemonic {
+                case .bts: try write(seg, ea, Int(size), value | bit)
+                case .btr: try write(seg, ea, Int(size), value & ~bit)
+                case .btc: try write(seg, ea, Int(size), value ^ bit)
+                default: break
+                }
+                return
+            }
+            offset &= bits - 1
+            value = try readOperand(ins, 0)
+            let bit: UInt64 = 1 << offset
+            commitFlags()
+            c.pointee.cpu.rflags = (c.pointee.cpu.rflags & ~1) | (value & bit != 0 ? 1 : 0)
+            switch ins.mnemonic {
+            case .bts: try writeOperand(ins, 0, value | bit)
+            case .btr: try writeOperand(ins, 0, value & ~bit)
+            case .btc: try writeOperand(ins, 0, value ^ bit)
+            default: break
+            }
+        case .bsf, .bsr, .tzcnt, .lzcnt, .popcnt:
+            let size = operandBytes(ins, 0)
+            let bits = Int(size) * 8
+            let v = try readOperand(ins, 1) & sizeMask(size)
+            commitFlags()
+            var f = c.pointee.cpu.rflags & ~0x8D5
+            switch ins.mnemonic {
+            case .bsf, .bsr:
+                if v == 0 { f |= 0x40 } else {
+                    try writeOperand(ins, 0, UInt64(ins.mnemonic == .bsf ? v.trailingZeroBitCount : 63 - v.leadingZeroBitCount))
+                }
+            case .tzcnt:
+                let r = v == 0 ? bits : v.trailingZeroBitCount
+                try writeOperand(ins, 0, UInt64(r))
+                if v == 0 { f |= 1 }
+                if r == 0 { f |= 0x40 }
+            case .lzcnt:
+                let r = v == 0 ? bits : v.leadingZeroBitCount - (64 - bits)
+                try writeOperand(ins, 0, UInt64(r))
+                if v == 0 { f |= 1 }
+                if r == 0 { f |= 0x40 }
+            default:
+                try writeOperand(ins, 0, UInt64(v.nonzeroBitCount))
+                if v == 0 { f |= 0x40 }
+            }
+            c.pointee.cpu.rflags = f
+        case .shld, .shrd:
+            let size = operandBytes(ins, 0)
+            let bits = UInt64(size) * 8
+            let count = try readOperand(ins, 2) & (size == 8 ? 63 : 31)
+            if count == 0 { return }
+            let a = try readOperand(ins, 0)
+            let b = try readOperand(ins, 1)
+            let mask = sizeMask(size)
+            var r: UInt64
+            var cf: Bool
+            if ins.mnemonic == .shld {
+                if size == 2 && count > 16 {
+                    let wide = (a << 32) | (b << 16) | a
+                    r = ((wide << count) >> 32) & mask
+                    cf = (wide >> (48 - count)) & 1 != 0
+                } else {
+                    r = ((a << count) | (b >> (bits - count))) & mask
+                    cf = (a >> (bits - count)) & 1 != 0
+                }
+            } else {
+                if size == 2 && count > 16 {
+                    let wide = (a << 32) | (b << 16) | a
+                    r = (wide >> count) & mask
+                    cf = (wide >> (count - 1)) & 1 != 0
+                } else {
+                    r = ((a >> count) | (b << (bits - count))) & mask
+                    cf = (a >> (count - 1)) & 1 != 0
+                }
+            }
+            try writeOperand(ins, 0, r)
+            setFlags(.logic, size, 0, 0, r)
+            commitFlags()
+            let of = ((r ^ a) >> (bits - 1)) & 1 != 0
+            c.pointee.cpu.rflags = (c.pointee.cpu.rflags & ~0x801) | (cf ? 1 : 0) | (of ? 0x800 : 0)
+        case .xadd:
+            let size = operandBytes(ins, 0)
+            let a = try readOperand(ins, 0)
+            let b = try readOperand(ins, 1)
+            let r = (a &+ b) & sizeMask(size)
+            try writeOperand(ins, 0, r)
+            writeRegister(ins.op1.register, a)
+            setFlags(.add, size, a, b, r)
+        case .cmpxchg:
+            let size = operandBytes(ins, 0)
+            let dst = try readOperand(ins, 0)
+            let acc = readGPR(0, size: size)
+            setFlags(.sub, size, acc, dst, (acc &- dst) & sizeMask(size))
+            if acc == dst {
+                try writeOperand(ins, 0, try readOperand(ins, 1))
+            } else {
+                try writeOperand(ins, 0, dst)  // the destination is always written (SDM Vol. 2, CMPXCHG)
+                writeGPR(0, size: size, dst)
+            }
+        case .cmpxchg8b, .cmpxchg16b:
+            let half = ins.mnemonic == .cmpxchg8b ? 4 : 8
+            let seg = segmentIndex(ins.memory.segment)
+            let ea = effectiveAddress(ins)
+            if half == 8 && ea & 15 != 0 { throw .generalProtection(0) }
+            let lo = try read(seg, ea, half), hi = try read(seg, ea &+ UInt64(half), half)
+            let h = UInt8(half)
+            commitFlags()
+            if lo == readGPR(0, size: h) && hi == readGPR(2, size: h) {
+                try write(seg, ea, half, readGPR(3, size: h))
+                try write(seg, ea &+ UInt64(half), half, readGPR(1, size: h))
+                c.pointee.cpu.rflags |= 0x40
+            } else {
+                try write(seg, ea, half, lo)
+                try write(seg, ea &+ UInt64(half), half, hi)
+                writeGPR(0, size: h, lo)
+                writeGPR(2, size: h, hi)
+                c.pointee.cpu.rflags &= ~0x40
+            }
+        case .ud0, .ud1, .ud2:
+            throw .invalidOpcode
+        case .cpuid:
+            let (a, b, cc, d) = cpuid(leaf: UInt32(truncatingIfNeeded: gpr[0]), subleaf: UInt32(truncatingIfNeeded: gpr[1]))
+            gpr[0] = UInt64(a); gpr[3] = UInt64(b); gpr[1] = UInt64(cc); gpr[2] = UInt64(d)
+        case .rdtsc, .rdtscp:
+            if c.pointee.cpu.cr4 & 4 != 0 && cpl != 0 { throw .generalProtection(0) }
+            let tsc = timeStampCounter()
+            gpr[0] = tsc & 0xFFFF_FFFF
+            gpr[2] = tsc >> 32
+            if ins.mnemonic == .rdtscp { gpr[1] = c.pointee.cpu.msr.tscAux & 0xFFFF_FFFF }
+        case .rdmsr, .wrmsr:
+            if cpl != 0 { throw .generalProtection(0) }
+            let index = UInt32(truncatingIfNeeded: gpr[1])
+            if ins.mnemonic == .rdmsr {
+                let v = try readMSR(index)
+                gpr[0] = v & 0xFFFF_FFFF
+                gpr[2] = v >> 32
+            } else {
+                try writeMSR(index, (gpr[2] << 32) | (gpr[0] & 0xFFFF_FFFF))
+            }
+        case .lgdt, .lidt:
+            if cpl != 0 { throw .generalProtection(0) }
+            let seg = segmentIndex(ins.memory.segment)
+            let ea = effectiveAddress(ins)
+            let limit = UInt16(try read(seg, ea, 2))
+            var base = try read(seg, (ea &+ 2) & sizeMask(ins.addressSize), codeMode == .bits64 ? 8 : 4)
+            if ins.operandSize == 2 && codeMode != .bits64 { base &= 0xFF_FFFF }
+            let r = DescriptorTableRegister(base: base, limit: limit)
+            if ins.mnemonic == .lgdt { c.pointee.cpu.gdtr = r } else { c.pointee.cpu.idtr = r }
+        case .sgdt, .sidt:
+            let r = ins.mnemonic == .sgdt ? c.pointee.cpu.gdtr : c.pointee.cpu.idtr
+            let seg = segmentIndex(ins.memory.segment)
+            let ea = effectiveAddress(ins)
+            try write(seg, ea, 2, UInt64(r.limit))
+            let n = codeMode == .bits64 ? 8 : 4
+            try write(seg, (ea &+ 2) & sizeMask(ins.addressSize), n, model == .i80286 ? r.base | 0xFF00_0000 : r.base)
+        case .smsw:
+            let v = c.pointee.cpu.cr0 & (model == .i80286 ? 0xFFFF | 0xFFF0 : 0xFFFF_FFFF)
+            if ins.op0.kind == .memory { try writeOperand(ins, 0, v & 0xFFFF) } else { try writeOperand(ins, 0, v) }
+        case .lmsw:
+            if cpl != 0 { throw .generalProtection(0) }
+            let v = try readOperand(ins, 0) & 0xF
+            // LMSW cannot clear PE (SDM Vol. 2, LMSW).
+            let cr0 = (c.pointee.cpu.cr0 & ~0xE) | (v & 0xE) | (c.pointee.cpu.cr0 & 1) | (v & 1)
+            try moveToSystemRegister(.cr0, cr0)
+        case .clts:
+            if cpl != 0 { throw .generalProtection(0) }
+            c.pointee.cpu.cr0 &= ~8
+        case .invlpg, .wbinvd, .invd:
+            if cpl != 0 { throw .generalProtection(0) }
+        case .sldt, .str:
+            if !protectedMode { throw .invalidOpcode }
+            let sel = ins.mnemonic == .sldt ? c.pointee.cpu.ldtr.selector : c.pointee.cpu.tr.selector
+            try writeOperand(ins, 0, UInt64(sel))
+        case .lldt, .ltr:
+            if !protectedMode { throw .invalidOpcode }
+            if cpl != 0 { throw .generalProtection(0) }
+            try loadSystemSegment(ins.mnemonic == .ltr, selector: UInt16(truncatingIfNeeded: try readOperand(ins, 0)))
+        case .swapgs:
+            if codeMode != .bits64 { throw .invalidOpcode }
+            if cpl != 0 { throw .generalProtection(0) }
+            let k = c.pointee.cpu.msr.kernelGSBase
+            c.pointee.cpu.msr.kernelGSBase = c.pointee.cpu.segments.5.base
+            c.pointee.cpu.segments.5.base = k
+        case .syscall:
+            try systemCall()
+        case .sysret, .sysretq:
+            try systemReturn(size: ins.mnemonic == .sysretq || ins.prefixes.contains(.w) ? 8 : 4)
+        case .xgetbv:
+            if c.pointee.cpu.cr4 & 0x4_0000 == 0 { throw .invalidOpcode }
+            if gpr[1] & 0xFFFF_FFFF != 0 { throw .generalProtection(0) }
+            gpr[0] = c.pointee.cpu.xcr0 & 0xFFFF_FFFF
+            gpr[2] = c.pointee.cpu.xcr0 >> 32
+        default:
+            throw .invalidOpcode
+        }
+    }
+
+    /// The condition code named by a SETcc/CMOVcc suffix.
+    static func conditionSuffix(_ s: Substring) -> UInt8? {
+        switch s {
+        case "o": 0x0
+        case "no": 0x1
+        case "b": 0x2
+        case "ae": 0x3
+        case "e": 0x4
+        case "ne": 0x5
+        case "be": 0x6
+        case "a": 0x7
+        case "s": 0x8
+        case "ns": 0x9
+        case "p": 0xA
+        case "np": 0xB
+        case "l": 0xC
+        case "ge": 0xD
+        case "le": 0xE
+        case "g": 0xF
+        default: nil
+        }
+    }
+
+    /// The time-stamp counter: instructions retired plus the guest's offset, until virtual time exists.
+    func timeStampCounter() -> UInt64 {
+        UInt64(bitPattern: Int64(bitPattern: core.pointee.instructions) &+ core.pointee.cpu.msr.tscOffset)
+    }
+
+    /// LLDT/LTR: load LDTR or TR from a system descriptor in the GDT (16 bytes in IA-32e mode).
+    func loadSystemSegment(_ task: Bool, selector: UInt16) throws(CPUException) {
+        let code = UInt32(selector & 0xFFFC)
+        if selector & 0xFFFC == 0 {
+            if task { throw .generalProtection(0) }
+            core.pointee.cpu.ldtr = SegmentRegister(selector: selector, base: 0, limit: 0, attributes: 0)
+            return
+        }
+        if selector & 4 != 0 { throw .generalProtection(code) }
+        let d = try readDescriptor(selector)
+        var seg = segmentFromDescriptor(selector, d)
+        let type = seg.attributes & 0x1F
+        if task ? (type != 0x09 && type != 0x01) : type != 0x02 { throw .generalProtection(code) }
+        if !seg.present { throw .notPresent(code) }
+        if core.pointee.cpu.msr.efer & 0x400 != 0 {
+            let high = try readLinear(core.pointee.cpu.gdtr.base &+ UInt64(selector & 0xFFF8) &+ 8, 8)
+            seg.base |= (high & 0xFFFF_FFFF) << 32
+        }
+        if task {
+            try writeLinear(core.pointee.cpu.gdtr.base &+ UInt64(selector & 0xFFF8) &+ 5, 1, ((d >> 40) & 0xFF) | 2)
+            seg.attributes |= 2
+            core.pointee.cpu.tr = seg
+        } else {
+            core.pointee.cpu.ldtr = seg
+        }
+    }
+
+    /// SYSCALL (SDM Vol. 2): RCX = RIP, R11 = RFLAGS, CS/SS from STAR, RIP from LSTAR, RFLAGS &= ~FMASK.
+    func systemCall() throws(CPUException) {
+        let c = core
+        if c.pointee.cpu.msr.efer & 1 == 0 || codeMode != .bits64 { throw .invalidOpcode }
+        let star = c.pointee.cpu.msr.star
+        let sel = UInt16((star >> 32) & 0xFFFC)
+        gpr[1] = c.pointee.cpu.rip
+        gpr[11] = flagsImage() & ~0x1_0000
+        c.pointee.flags.op = .none
+        c.pointee.cpu.rflags = fixedFlags(gpr[11] & ~c.pointee.cpu.msr.fmask)
+        c.pointee.cpu.segments.1 = SegmentRegister(selector: sel, base: 0, limit: 0xFFFF_FFFF, attributes: 0xA9B)
+        c.pointee.cpu.segments.2 = SegmentRegister(selector: sel &+ 8, base: 0, limit: 0xFFFF_FFFF, attributes: 0xC93)
+        c.pointee.cpu.rip = c.pointee.cpu.msr.lstar
+    }
+
+    /// SYSRET (SDM Vol. 2): back to CPL 3 with CS/SS from STAR[63:48].
+    func systemReturn(size: Int) throws(CPUException) {
+        let c = core
+        if c.pointee.cpu.msr.efer & 1 == 0 || codeMode != .bits64 { throw .invalidOpcode }
+        if cpl != 0 { throw .generalProtection(0) }
+        let base = UInt16((c.pointee.cpu.msr.star >> 48) & 0xFFFF)
+        let target = size == 8 ? gpr[1] : gpr[1] & 0xFFFF_FFFF
+        let top = Int64(bitPattern: target) >> 47
+        if top != 0 && top != -1 { throw .generalProtection(0) }
+        if size == 8 {
+            c.pointee.cpu.segments.1 = SegmentRegister(selector: (base &+ 16) | 3, base: 0, limit: 0xFFFF_FFFF, attributes: 0xAFB)
+        } else {
+            c.pointee.cpu.segments.1 = SegmentRegister(selector: base | 3, base: 0, limit: 0xFFFF_FFFF, attributes: 0xCFB)
+        }
+        c.pointee.cpu.segments.2 = SegmentRegister(selector: (base &+ 8) | 3, base: 0, limit: 0xFFFF_FFFF, attributes: 0xCF3)
+        c.pointee.flags.op = .none
+        c.pointee.cpu.rflags = fixedFlags((gpr[11] & 0x3C_7FD7) | 2)
+        c.pointee.cpu.rip = target
+    }
+}

@@ -1,0 +1,34 @@
+/// The one narrow interface through which an engine reaches the machine: port I/O, MMIO and
+/// interrupts. Devices sit behind it; engines never see a device type, and the machine implements it
+/// (architecture guide: "Engines reach devices only through one narrow platform interface").
+///
+/// Sizes are 1, 2, 4 (ports) or 1, 2, 4, 8 (MMIO) bytes. Guest misbehaviour (a read of a port nobody
+/// decodes) is answered (all ones) and counted by the machine, never an error.
+public protocol Platform: AnyObject {
+    /// IN: a read of an I/O port.
+    func portRead(_ port: UInt16, size: Int) -> UInt32
+    /// OUT: a write of an I/O port.
+    func portWrite(_ port: UInt16, size: Int, value: UInt32)
+    /// A read of guest physical memory that is not RAM.
+    func mmioRead(_ address: UInt64, size: Int) -> UInt64
+    /// A write of guest physical memory that is not RAM.
+    func mmioWrite(_ address: UInt64, size: Int, value: UInt64)
+    /// Whether a maskable external interrupt is pending (INTR asserted).
+    var interruptPending: Bool { get }
+    /// Interrupt acknowledge: the vector of the highest-priority pending interrupt.
+    func acknowledgeInterrupt() -> UInt8
+    /// The engine asks the machine to stop running (power-off, reset, debug exit) after this instruction.
+    var stopRequested: Bool { get }
+}
+
+/// Why an engine's `run` returned.
+public enum StopReason: Equatable, Sendable {
+    /// The instruction budget ran out.
+    case budgetExhausted
+    /// HLT with interrupts disabled, or HLT with nothing pending and no time to wait for.
+    case halted
+    /// The platform asked to stop (power-off, reset request, debug-exit port).
+    case platformRequest
+    /// A triple fault: the CPU shuts down (SDM Vol. 3, 6.15, interrupt 8).
+    case tripleFault
+}
