@@ -21,6 +21,8 @@ let package = Package(
         .target(name: "X86Decoder", dependencies: ["X86ISA"]),
         // The portable CPU state every engine loads and saves.
         .target(name: "X86State"),
+        // Device-model protocols: bus device, interrupt line, clock, I/O bus.
+        .target(name: "DeviceModel"),
         // Guest RAM: one mmap'd region.
         .target(name: "GuestMemory"),
         // The narrow interface engines use to reach the machine (port I/O, MMIO, interrupts).
@@ -31,6 +33,10 @@ let package = Package(
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
         // SingleStepTests (8086/80286 hardware captures): MOO reader and runner against the interpreter.
         .target(name: "TestVectors", dependencies: ["CZlib", "Interpreter", "GuestMemory", "MachineInterface", "X86State"]),
+        // Boot loaders: flat binaries (Linux boot protocol and Multiboot to come).
+        .target(name: "Boot", dependencies: ["GuestMemory", "X86State"]),
+        // The machine: RAM, buses, devices and interrupt routing; the only place engines and devices meet.
+        .target(name: "Machine", dependencies: ["DeviceModel", "GuestMemory", "MachineInterface"]),
         // NASM-syntax disassembler over the decoded form.
         .target(name: "X86Disassembler", dependencies: ["X86ISA", "X86Decoder"]),
         // The `popek` command-line tool.
@@ -46,6 +52,10 @@ let package = Package(
             name: "decoder-bench",
             dependencies: ["X86ISA", "X86Decoder"],
             path: "Benchmarks/DecoderBenchmark"
+        ),
+        .testTarget(
+            name: "GuestProgramTests",
+            dependencies: ["Boot", "GuestMemory", "Interpreter", "MachineInterface", "X86State"]
         ),
         .testTarget(
             name: "X86DecoderTests",
