@@ -23,6 +23,8 @@ let package = Package(
         .target(name: "X86State"),
         // Device-model protocols: bus device, interrupt line, clock, I/O bus.
         .target(name: "DeviceModel"),
+        // PC devices (UART, PICs, PIT, RTC, 8042, debug ports): register machines over DeviceModel.
+        .target(name: "Devices", dependencies: ["DeviceModel"]),
         // Guest RAM: one mmap'd region.
         .target(name: "GuestMemory"),
         // The narrow interface engines use to reach the machine (port I/O, MMIO, interrupts).
@@ -37,6 +39,10 @@ let package = Package(
         .target(name: "Boot", dependencies: ["GuestMemory", "X86State"]),
         // The machine: RAM, buses, devices and interrupt routing; the only place engines and devices meet.
         .target(name: "Machine", dependencies: ["DeviceModel", "GuestMemory", "MachineInterface"]),
+        // Software x87 / IEEE 754 arithmetic: 80-bit extended, conversions, transcendentals. No dependencies.
+        .target(name: "SoftFloat"),
+        // Test-only oracle: runs one host x87 instruction under a given control word.
+        .target(name: "CX87Oracle"),
         // NASM-syntax disassembler over the decoded form.
         .target(name: "X86Disassembler", dependencies: ["X86ISA", "X86Decoder"]),
         // The `popek` command-line tool.
@@ -53,9 +59,14 @@ let package = Package(
             dependencies: ["X86ISA", "X86Decoder"],
             path: "Benchmarks/DecoderBenchmark"
         ),
+        .testTarget(name: "DevicesTests", dependencies: ["Devices", "DeviceModel"]),
         .testTarget(
             name: "GuestProgramTests",
             dependencies: ["Boot", "GuestMemory", "Interpreter", "MachineInterface", "X86State"]
+        ),
+        .testTarget(
+            name: "SoftFloatTests",
+            dependencies: ["SoftFloat", "CX87Oracle"]
         ),
         .testTarget(
             name: "X86DecoderTests",
@@ -63,7 +74,7 @@ let package = Package(
         ),
         .testTarget(
             name: "InterpreterTests",
-            dependencies: ["Interpreter", "TestVectors"],
+            dependencies: ["Interpreter", "TestVectors", "GuestMemory", "MachineInterface", "X86State"],
             exclude: ["Resources"]
         ),
     ]

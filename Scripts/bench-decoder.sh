@@ -5,8 +5,8 @@
 #
 # BINARY defaults to /usr/bin/python3 (resolved); its .text section is extracted with objcopy into the
 # build directory. Both decoders run linearly over it, repeatedly for S seconds (default 2) per
-# measurement, alternating for R rounds (default 3); the best rate of each is kept, which filters out
-# a busy machine's noise. Zydis is measured twice: decode-only in minimal mode
+# measurement (process CPU time), alternating for R rounds (default 3); the best rate of each is kept,
+# which filters out a busy machine's noise. Zydis is measured twice: decode-only in minimal mode
 # (ZydisDecoderDecodeInstruction) and with operands (ZydisDecoderDecodeFull). The script prints the
 # rates and the ratios Popek/Zydis. --callgrind also counts the machine instructions executed per
 # decoded instruction under valgrind (independent of machine load; slow).

@@ -4,7 +4,8 @@
 //     decoder-bench FILE [--mode 16|32|64] [--seconds S]
 //
 // An instruction that does not decode advances by one byte; unsupported (EVEX, XOP, 3DNow!) ones by
-// their length. The output's `popek:` line is read by the script; `checksum` keeps the work alive.
+// their length. Times are the process's CPU time (CLOCK_PROCESS_CPUTIME_ID), so that other work on a
+// busy machine does not count. The output's `popek:` line is read by the script; `checksum` keeps the work alive.
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -13,9 +14,10 @@ import Darwin
 import X86Decoder
 import X86ISA
 
+/// The process's CPU time in seconds.
 func now() -> Double {
     var ts = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &ts)
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
     return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
 }
 

@@ -16,4 +16,6 @@ struct Core {
     var instructionStart: UInt64 = 0
     /// The RIP after the instruction being executed.
     var nextRIP: UInt64 = 0
+    /// The last exception an instruction raised (the first one, when delivering it faulted too).
+    var lastException: CPUException? = nil
 }

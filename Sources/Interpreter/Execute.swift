@@ -33,17 +33,47 @@ extension Interpreter {
         var ins = Instruction()
         let decoder = mode == .bits16 ? decoders.0 : mode == .bits32 ? decoders.1 : decoders.2
         var fixup = LegacyFixup.none
+        var locks = 0
         let status = withUnsafeMutableBytes(of: &buffer) { raw -> DecodeStatus in
-            if model != .x86_64 { fixup = remapLegacy(raw, count: count) }
+            var n = count
+            if model != .x86_64 {
+                locks = stripLock(raw, count: &n)
+                fixup = remapLegacy(raw, count: n)
+            }
             if fixup == .invalid { return .invalid }
-            return decoder.decode(raw.baseAddress!.assumingMemoryBound(to: UInt8.self), count: count, into: &ins)
+            let p = raw.baseAddress!.assumingMemoryBound(to: UInt8.self)
+            var status = decoder.decode(p, count: n, into: &ins)
+            if fixup == .escape && (status == .invalid || status == .unsupported) {
+                // An ESC encoding x87 leaves undefined: decode it as D8 /0, same ModRM-given length.
+                var i = 0
+                while i < n - 1 && raw[i] != 0xD8 && !(0xD9...0xDF).contains(raw[i]) { i += 1 }
+                raw[i] = 0xD8
+                raw[i + 1] &= 0xC7
+                status = decoder.decode(p, count: n, into: &ins)
+            }
+            return status
         }
         switch status {
         case .ok:
+            if locks > 0 {
+                ins.length &+= UInt8(locks)
+                ins.prefixes.insert(.lock)
+            }
+            // The 80286 limits an instruction to 10 bytes (redundant prefixes included): #GP(0).
+            if model == .i80286 && ins.length > 10 { throw .generalProtection(0) }
             switch fixup {
             case .none, .invalid: break
             case .codeSegment: ins.op0.register = .cs
-            case .escape: ins.mnemonic = .nop
+            case .escape:
+                // ESC without a coprocessor: a no-op that still forms its address. The 80286 checks
+                // the operand against the segment limit, as it would to transfer it for an 80287.
+                if model == .i80286 {
+                    for k in 0..<Int(ins.operandCount) where ins.operand(k).kind == .memory {
+                        _ = try linearAddress(segmentIndex(ins.memory.segment), effectiveAddress(ins),
+                                              max(1, Int(ins.operand(k).size)), .read)
+                    }
+                }
+                ins.mnemonic = .nop
             }
             return ins
         case .truncated:
@@ -53,6 +83,25 @@ extension Interpreter {
         }
     }
 
+    /// The 8086 and 80286 accept LOCK (8086: also F1) before any instruction, where later processors
+    /// raise #UD: removes those prefix bytes before decoding (the caller adds them back to the length).
+    func stripLock(_ raw: UnsafeMutableRawBufferPointer, count: inout Int) -> Int {
+        var i = 0, removed = 0
+        while i < count {
+            let b = raw[i]
+            if b == 0xF0 || (b == 0xF1 && model == .i8086) {
+                for j in i..<count - 1 { raw[j] = raw[j + 1] }
+                count -= 1
+                removed += 1
+            } else if b == 0x26 || b == 0x2E || b == 0x36 || b == 0x3E || b == 0xF2 || b == 0xF3 {
+                i += 1
+            } else {
+                return removed
+            }
+        }
+        return removed
+    }
+
     /// What `remapLegacy` asks of the decoded instruction.
     enum LegacyFixup {
         case none
@@ -60,7 +109,8 @@ extension Interpreter {
         case invalid
         /// Decoded with DS in place of CS (8086 POP CS, MOV CS): make the segment operand CS.
         case codeSegment
-        /// ESC (D8-DF) without a coprocessor: decoded as D8 /0 for its length, executed as a no-op.
+        /// ESC (D8-DF) without a coprocessor: executed as a no-op (encodings x87 leaves undefined are
+        /// decoded as D8 /0, whose length the ModRM byte gives the same way).
         case escape
     }
 
@@ -68,17 +118,16 @@ extension Interpreter {
     /// by rewriting bytes before decoding:
     ///
     /// - 8086 (no #UD; every byte sequence does something): 60-6F alias 70-7F; C0/C1 alias C2/C3 and
-    ///   C8/C9 alias CA/CB; F1 is LOCK; 0F is POP CS; 8C/8E use only ModRM.reg bits 0-1 (8E /1 is MOV CS);
+    ///   C8/C9 alias CA/CB; 0F is POP CS; 8C/8E use only ModRM.reg bits 0-1 (8E /1 is MOV CS);
     ///   8F, C6 and C7 ignore ModRM.reg; FF /7 aliases FF /6 (PUSH).
     /// - 80286: 64-67 and the 386 two-byte opcodes raise #UD, as do segment registers 4-7 and MOV CS.
-    /// - Both: ESC D8-DF decode as D8 /0 (same ModRM-determined length) and execute as no-ops.
+    /// - Both: ESC D8-DF execute as no-ops (no coprocessor); C4/C5 with a register operand are #UD.
     func remapLegacy(_ raw: UnsafeMutableRawBufferPointer, count: Int) -> LegacyFixup {
         let is8086 = model == .i8086
         var i = 0
         while i < count {
             switch raw[i] {
-            case 0x26, 0x2E, 0x36, 0x3E, 0xF0, 0xF2, 0xF3: i += 1; continue
-            case 0xF1 where is8086: raw[i] = 0xF0; i += 1; continue
+            case 0x26, 0x2E, 0x36, 0x3E, 0xF2, 0xF3: i += 1; continue
             default: break
             }
             break
@@ -90,9 +139,11 @@ extension Interpreter {
         func setReg(_ r: UInt8) { if hasModRM { raw[i + 1] = (raw[i + 1] & 0xC7) | (r << 3) } }
         switch op {
         case 0xD8...0xDF:
-            raw[i] = 0xD8
-            setReg(0)
             return .escape
+        case 0xC4...0xC5 where hasModRM && raw[i + 1] >= 0xC0:
+            // LES/LDS with a register operand (not VEX: no VEX before the 80386's successors).
+            // #UD on the 80286; undefined on the 8086, where the test sets leave it out.
+            return .invalid
         case 0x8C, 0x8E:
             if is8086 {
                 setReg(reg & 3)

@@ -132,12 +132,17 @@ extension Interpreter {
             let pl = cpl
             let iopl = UInt8((c.pointee.cpu.rflags >> 12) & 3)
             writeFlags(v, size: size, allowIOPL: !protectedMode || pl == 0, allowIF: !protectedMode || pl <= iopl)
+            c.pointee.cpu.rflags &= ~0x1_0000  // POPF clears RF (SDM Vol. 2, POPF)
         case .enter:
             try enter(ins)
         case .leave:
+            // Read the saved frame pointer before changing SP: a fault leaves SP and BP as they were.
             let ss = stackAddressSize
-            writeGPR(4, size: ss, readGPR(5, size: ss))
-            writeGPR(5, size: ins.operandSize, try pop(size: Int(ins.operandSize)))
+            let n = Int(ins.operandSize)
+            let frame = readGPR(5, size: ss)
+            let saved = try read(2, frame, n)
+            writeGPR(4, size: ss, (frame &+ UInt64(n)) & sizeMask(ss))
+            writeGPR(5, size: ins.operandSize, saved)
         case .lds, .les, .lss, .lfs, .lgs:
             let size = Int(ins.operandSize)
             let seg = segmentIndex(ins.memory.segment)

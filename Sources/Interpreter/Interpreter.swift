@@ -87,6 +87,11 @@ public final class Interpreter {
     public var privilegedExecuted: UInt64 { core.pointee.privilegedExecuted }
     public var sensitiveExecuted: UInt64 { core.pointee.sensitiveExecuted }
     public var ioOperations: UInt64 { core.pointee.ioOperations }
+    /// The last exception an instruction raised (before any #DF it escalated to), for tests and debugging.
+    public var lastException: CPUException? {
+        get { core.pointee.lastException }
+        set { core.pointee.lastException = newValue }
+    }
 
     /// RFLAGS with the lazily evaluated status flags folded in.
     func materializedFlags() -> UInt64 {
@@ -152,6 +157,7 @@ public final class Interpreter {
 
     /// Delivers an exception raised by the current instruction, escalating to #DF and a triple fault.
     func raise(_ e: CPUException) -> StopReason? {
+        core.pointee.lastException = e
         var exception = e
         var depth = 0
         while true {

@@ -196,7 +196,8 @@ extension Interpreter {
             }
         }
         if last > UInt64(seg.limit) || last < offset {
-            throw segment == 2 ? .stackFault(0) : .generalProtection(0)
+            // The 80286 in real mode raises #GP (interrupt 13) for any segment overrun, SS included.
+            throw segment == 2 && (protectedMode || model != .i80286) ? .stackFault(0) : .generalProtection(0)
         }
         return (seg.base &+ offset) & 0xFFFF_FFFF
     }

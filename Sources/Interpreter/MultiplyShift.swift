@@ -41,8 +41,10 @@ extension Interpreter {
                     overflow = signExtend(lo, size) != p.low
                 }
             }
-            if model == .i8086 && (ins.prefixes.contains(.rep) || ins.prefixes.contains(.repne)) {
-                // 8086 quirk: a REP prefix negates the product of MUL/IMUL.
+            if model == .i8086 && m == .imul && (ins.prefixes.contains(.rep) || ins.prefixes.contains(.repne)) {
+                // 8086 quirk: a REP prefix negates the product of IMUL, as of IDIV: it sets the
+                // microcode's sign flip-flop, which only the signed paths use (reenigne's 8086
+                // microcode analysis; untested by SingleStepTests, whose MUL/IMUL files have no REP).
                 let full = size == 8 ? lo : (hi << bits) | lo
                 let neg = 0 &- full
                 lo = neg & mask
@@ -131,8 +133,14 @@ extension Interpreter {
             setFlags(.logic, size, 0, 0, mask)
             return
         }
-        if count == 0 { return }
+        // The operand is read even when the count is zero: a memory operand can still fault.
         let v = try readOperand(ins, 0)
+        if count == 0 {
+            // Flags and value unchanged, but a 32-bit register is still written: in 64-bit mode that
+            // clears bits 63:32 (SDM Vol. 1, 3.4.1.1).
+            if size == 4 && ins.op0.kind == .register { try writeOperand(ins, 0, v) }
+            return
+        }
         commitFlags()
         var f = core.pointee.cpu.rflags
         var r: UInt64 = v
@@ -165,9 +173,14 @@ extension Interpreter {
         case .rcr:
             var x = v
             var c = cf
-            let n = model == .i8086 ? count : count % (bits + 1)
+            // The 8086 and 80286 rotate one bit per step for the whole count and leave OF as the
+            // last step set it; later processors reduce the count modulo width + 1 and define OF
+            // only for a count of 1 (from the operand before the rotation).
+            let legacy = model != .x86_64
+            let n = legacy ? count : count % (bits + 1)
             of = top(x) != c
             for _ in 0..<n {
+                if legacy { of = top(x) != c }
                 let out = x & 1 != 0
                 x = (x >> 1) | (c ? 1 << (bits - 1) : 0)
                 c = out
@@ -181,7 +194,9 @@ extension Interpreter {
         case .shr:
             r = count >= 64 ? 0 : v >> count
             cf = count <= bits ? (v >> (count - 1)) & 1 != 0 : false
-            of = top(v)
+            // OF is the sign of the operand before the (last) one-bit step: the 8086 and 80286
+            // shift bit by bit, so a count above 1 leaves OF clear.
+            of = model == .x86_64 || count == 1 ? top(v) : false
             setsSZP = true
         default:  // sar
             let sv = Int64(bitPattern: signExtend(v, size))
@@ -238,12 +253,18 @@ extension Interpreter {
             writeGPR(0, size: 1, al)
         case .aaa, .aas:
             if al & 0xF > 9 || af {
+                // The 8086 adjusts AL alone; later processors adjust AX, so a carry or borrow out of
+                // AL reaches AH (SDM Vol. 2, AAA: "AX <- AX + 106H").
                 if ins.mnemonic == .aaa {
-                    al = al &+ 6
-                    ah = ah &+ 1
+                    if model == .i8086 { al = al &+ 6; ah = ah &+ 1 } else {
+                        let ax = ((ah << 8) | al) &+ 0x106
+                        al = ax & 0xFF; ah = (ax >> 8) & 0xFF
+                    }
                 } else {
-                    al = al &- 6
-                    ah = ah &- 1
+                    if model == .i8086 { al = al &- 6; ah = ah &- 1 } else {
+                        let ax = (((ah << 8) | al) &- 6) & 0xFFFF
+                        al = ax & 0xFF; ah = ((ax >> 8) &- 1) & 0xFF
+                    }
                 }
                 f |= 0x11
             } else {

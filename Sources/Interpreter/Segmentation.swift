@@ -72,7 +72,6 @@ extension Interpreter {
 
     /// Loads CS for a far transfer to a code segment at `newCPL` (no gate). Checks the descriptor.
     func codeSegment(_ selector: UInt16, forTransfer: Bool = true) throws(CPUException) -> (SegmentRegister, UInt64) {
-        let code = UInt32(selector & 0xFFFC)
         if selector & 0xFFFC == 0 { throw .generalProtection(0) }
         let d = try readDescriptor(selector)
         let seg = segmentFromDescriptor(selector, d)

@@ -22,45 +22,68 @@ extension Interpreter {
         let m = ins.mnemonic
         let isCompare = m == .cmpsb || m == .cmpsw || m == .cmpsd || m == .cmpsq || m == .scasb || m == .scasw || m == .scasd || m == .scasq
         var iterations = 0
+        // 80286: a segment-limit fault on an element leaves the pointer of the faulting access
+        // advanced and, under REP, CX lowered (by 1 after a read, 2 after a write, 0 after CMPS's
+        // first read, of ES:[DI]): its microcode updates them while the faulting bus cycle runs
+        // (SingleStepTests 80286, 6C-6F and A4-AF). Other models leave them unchanged.
+        let lateFaults = model == .i80286
+        func fault(_ e: CPUException, si: Bool, di: Bool, count: UInt64) -> CPUException {
+            guard lateFaults && e.vector == 13 else { return e }
+            if si { writeGPR(6, size: asz, (gpr[6] &+ step) & amask) }
+            if di { writeGPR(7, size: asz, (gpr[7] &+ step) & amask) }
+            if rep { writeGPR(1, size: asz, (readGPR(1, size: asz) &- count) & amask) }
+            return e
+        }
         while true {
             if rep && readGPR(1, size: asz) == 0 { return }
             let si = gpr[6] & amask
             let di = gpr[7] & amask
             switch m {
             case .movsb, .movsw, .movsd, .movsq:
-                let v = try read(sourceSegment, si, size)
-                try write(0, di, size, v)
+                let v: UInt64
+                do { v = try read(sourceSegment, si, size) } catch { throw fault(error, si: true, di: false, count: 1) }
+                do { try write(0, di, size, v) } catch { throw fault(error, si: true, di: true, count: 2) }
                 writeGPR(6, size: asz, (si &+ step) & amask)
                 writeGPR(7, size: asz, (di &+ step) & amask)
             case .cmpsb, .cmpsw, .cmpsd, .cmpsq:
-                let a = try read(sourceSegment, si, size)
-                let b = try read(0, di, size)
+                let a: UInt64, b: UInt64
+                if lateFaults {
+                    do { b = try read(0, di, size) } catch { throw fault(error, si: false, di: true, count: 0) }
+                    do { a = try read(sourceSegment, si, size) } catch { throw fault(error, si: true, di: true, count: 1) }
+                } else {
+                    a = try read(sourceSegment, si, size)
+                    b = try read(0, di, size)
+                }
                 setFlags(.sub, UInt8(size), a, b, (a &- b) & sizeMask(UInt8(size)))
                 writeGPR(6, size: asz, (si &+ step) & amask)
                 writeGPR(7, size: asz, (di &+ step) & amask)
             case .stosb, .stosw, .stosd, .stosq:
-                try write(0, di, size, readGPR(0, size: UInt8(size)))
+                do { try write(0, di, size, readGPR(0, size: UInt8(size))) } catch { throw fault(error, si: false, di: true, count: 2) }
                 writeGPR(7, size: asz, (di &+ step) & amask)
             case .lodsb, .lodsw, .lodsd, .lodsq:
-                writeGPR(0, size: UInt8(size), try read(sourceSegment, si, size))
+                let v: UInt64
+                do { v = try read(sourceSegment, si, size) } catch { throw fault(error, si: true, di: false, count: 1) }
+                writeGPR(0, size: UInt8(size), v)
                 writeGPR(6, size: asz, (si &+ step) & amask)
             case .scasb, .scasw, .scasd, .scasq:
                 let a = readGPR(0, size: UInt8(size))
-                let b = try read(0, di, size)
+                let b: UInt64
+                do { b = try read(0, di, size) } catch { throw fault(error, si: false, di: true, count: 1) }
                 setFlags(.sub, UInt8(size), a, b, (a &- b) & sizeMask(UInt8(size)))
                 writeGPR(7, size: asz, (di &+ step) & amask)
             case .insb, .insw, .insd:
                 let port = UInt16(gpr[2] & 0xFFFF)
                 try checkIOPermission(port, size: size)
                 // Check the destination before reading the port: a port read can have side effects.
-                _ = try linearAddress(0, di, size, .write)
+                do { _ = try linearAddress(0, di, size, .write) } catch { throw fault(error, si: false, di: true, count: 2) }
                 c.pointee.ioOperations &+= 1
                 try write(0, di, size, UInt64(platform.portRead(port, size: size)))
                 writeGPR(7, size: asz, (di &+ step) & amask)
             default:  // outs
                 let port = UInt16(gpr[2] & 0xFFFF)
                 try checkIOPermission(port, size: size)
-                let v = try read(sourceSegment, si, size)
+                let v: UInt64
+                do { v = try read(sourceSegment, si, size) } catch { throw fault(error, si: true, di: false, count: 1) }
                 c.pointee.ioOperations &+= 1
                 platform.portWrite(port, size: size, value: UInt32(truncatingIfNeeded: v))
                 writeGPR(6, size: asz, (si &+ step) & amask)

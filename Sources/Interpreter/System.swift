@@ -66,9 +66,15 @@ extension Interpreter {
             commitFlags()
             var f = c.pointee.cpu.rflags & ~0x8D5
             switch ins.mnemonic {
-            case .bsf, .bsr:
-                if v == 0 { f |= 0x40 } else {
-                    try writeOperand(ins, 0, UInt64(ins.mnemonic == .bsf ? v.trailingZeroBitCount : 63 - v.leadingZeroBitCount))
+            case .bsf, .bsr, .tzcnt where !Self.hasBMI1:
+                // Without BMI1 (not in CPUID leaf 7), F3 0F BC is BSF: the REP prefix is ignored.
+                if v == 0 {
+                    // The destination is undefined; like Intel's processors, rewrite the old value
+                    // (a 32-bit register is zero-extended in 64-bit mode).
+                    f |= 0x40
+                    try writeOperand(ins, 0, try readOperand(ins, 0))
+                } else {
+                    try writeOperand(ins, 0, UInt64(ins.mnemonic == .bsr ? 63 - v.leadingZeroBitCount : v.trailingZeroBitCount))
                 }
             case .tzcnt:
                 let r = v == 0 ? bits : v.trailingZeroBitCount
@@ -89,7 +95,11 @@ extension Interpreter {
             let size = operandBytes(ins, 0)
             let bits = UInt64(size) * 8
             let count = try readOperand(ins, 2) & (size == 8 ? 63 : 31)
-            if count == 0 { return }
+            if count == 0 {
+                // A 32-bit register destination is still written (zero-extended in 64-bit mode).
+                if size == 4 && ins.op0.kind == .register { try writeOperand(ins, 0, try readOperand(ins, 0)) }
+                return
+            }
             let a = try readOperand(ins, 0)
             let b = try readOperand(ins, 1)
             let mask = sizeMask(size)
@@ -124,8 +134,14 @@ extension Interpreter {
             let a = try readOperand(ins, 0)
             let b = try readOperand(ins, 1)
             let r = (a &+ b) & sizeMask(size)
-            try writeOperand(ins, 0, r)
-            writeRegister(ins.op1.register, a)
+            if ins.op0.kind == .memory {
+                try writeOperand(ins, 0, r)  // a faulting write leaves the register alone
+                writeRegister(ins.op1.register, a)
+            } else {
+                // SRC <- DEST, then DEST <- sum: with the same register twice, the sum wins.
+                writeRegister(ins.op1.register, a)
+                writeRegister(ins.op0.register, r)
+            }
             setFlags(.add, size, a, b, r)
         case .cmpxchg:
             let size = operandBytes(ins, 0)
@@ -195,7 +211,8 @@ extension Interpreter {
             let n = codeMode == .bits64 ? 8 : 4
             try write(seg, (ea &+ 2) & sizeMask(ins.addressSize), n, model == .i80286 ? r.base | 0xFF00_0000 : r.base)
         case .smsw:
-            let v = c.pointee.cpu.cr0 & (model == .i80286 ? 0xFFFF | 0xFFF0 : 0xFFFF_FFFF)
+            // The 80286's MSW has four bits; bits 4-15 read as ones.
+            let v = model == .i80286 ? 0xFFF0 | (c.pointee.cpu.cr0 & 0xF) : c.pointee.cpu.cr0 & 0xFFFF_FFFF
             if ins.op0.kind == .memory { try writeOperand(ins, 0, v & 0xFFFF) } else { try writeOperand(ins, 0, v) }
         case .lmsw:
             if cpl != 0 { throw .generalProtection(0) }
@@ -222,6 +239,8 @@ extension Interpreter {
             let k = c.pointee.cpu.msr.kernelGSBase
             c.pointee.cpu.msr.kernelGSBase = c.pointee.cpu.segments.5.base
             c.pointee.cpu.segments.5.base = k
+        case .syscall where model == .i80286:
+            try loadAll286()  // 0F 05 on the 80286 is LOADALL
         case .syscall:
             try systemCall()
         case .sysret, .sysretq:
@@ -235,6 +254,9 @@ extension Interpreter {
             throw .invalidOpcode
         }
     }
+
+    /// BMI1 (TZCNT, ANDN, BEXTR, BLS*): not implemented, so not advertised by CPUID (leaf 7 is empty).
+    static let hasBMI1 = false
 
     /// The condition code named by a SETcc/CMOVcc suffix.
     static func conditionSuffix(_ s: Substring) -> UInt8? {
@@ -289,6 +311,36 @@ extension Interpreter {
         } else {
             core.pointee.cpu.ldtr = seg
         }
+    }
+
+    /// 80286 LOADALL (0F 05, undocumented; CPL 0): loads the whole CPU state, descriptor caches
+    /// included, from the 102-byte table at physical 800h: MSW at 806h, TR 816h, FLAGS 818h, IP 81Ah,
+    /// LDTR 81Ch, DS SS CS ES 81Eh-825h, DI SI BP SP BX DX CX AX 826h-835h, then 6-byte caches (24-bit
+    /// base, access byte, limit) for ES CS SS DS at 836h-84Dh, GDTR 84Eh, LDT 854h, IDTR 85Ah, TSS 860h.
+    func loadAll286() throws(CPUException) {
+        if cpl != 0 { throw .generalProtection(0) }
+        let c = core
+        func word(_ a: UInt64) -> UInt64 { readPhysical(a, 2) }
+        func cache(_ a: UInt64, selector: UInt16) -> SegmentRegister {
+            let base = readPhysical(a, 4) & 0xFF_FFFF
+            let access = UInt16(readPhysical(a + 3, 1))
+            return SegmentRegister(selector: selector, base: base, limit: UInt32(word(a + 4)), attributes: access)
+        }
+        // LOADALL can set PE but, like LMSW, not clear it.
+        c.pointee.cpu.cr0 = (c.pointee.cpu.cr0 & ~0xF) | (word(0x806) & 0xF) | (c.pointee.cpu.cr0 & 1)
+        c.pointee.flags.op = .none
+        c.pointee.cpu.rflags = fixedFlags(word(0x818))
+        c.pointee.cpu.rip = word(0x81A)
+        let gprOffsets: [(Int, UInt64)] = [(7, 0x826), (6, 0x828), (5, 0x82A), (4, 0x82C), (3, 0x82E), (2, 0x830), (1, 0x832), (0, 0x834)]
+        for (n, a) in gprOffsets { writeGPR(n, size: 2, word(a)) }
+        c.pointee.cpu.segments.0 = cache(0x836, selector: UInt16(word(0x824)))
+        c.pointee.cpu.segments.1 = cache(0x83C, selector: UInt16(word(0x822)))
+        c.pointee.cpu.segments.2 = cache(0x842, selector: UInt16(word(0x820)))
+        c.pointee.cpu.segments.3 = cache(0x848, selector: UInt16(word(0x81E)))
+        c.pointee.cpu.gdtr = DescriptorTableRegister(base: readPhysical(0x84E, 4) & 0xFF_FFFF, limit: UInt16(word(0x852)))
+        c.pointee.cpu.ldtr = cache(0x854, selector: UInt16(word(0x81C)))
+        c.pointee.cpu.idtr = DescriptorTableRegister(base: readPhysical(0x85A, 4) & 0xFF_FFFF, limit: UInt16(word(0x85E)))
+        c.pointee.cpu.tr = cache(0x860, selector: UInt16(word(0x816)))
     }
 
     /// SYSCALL (SDM Vol. 2): RCX = RIP, R11 = RFLAGS, CS/SS from STAR, RIP from LSTAR, RFLAGS &= ~FMASK.

@@ -192,6 +192,7 @@ public struct Decoder: Sendable {
             if attrs.contains(.invalid64) && is64 { continue }
             if attrs.contains(.no66) && has66 { continue }
             if attrs.contains(.noRexB) && rexB != 0 { continue }
+            if attrs.contains(.noRep) && lastRep != 0 { continue }
             let p66 = has66 && e.prefix != .p66 && !isVEX
             var s: UInt8
             if is64 {

@@ -1,5 +1,5 @@
 // Per-mnemonic metadata: the RFLAGS (and x87 condition codes) each instruction tests and changes, its
-// operands' access and its control flow, as text in the manual's terms. `InstructionMetadataTable`
+// operands' access and its control flow, as text in the manual's terms. `MetadataTable`
 // parses it once into arrays indexed by `Mnemonic.rawValue`; see InstructionMetadata.swift.
 //
 // Line grammar:
@@ -270,6 +270,7 @@ extension InstructionMetadataText {
     tdpbf16ps tdpbssd tdpbsud tdpbusd tdpbuud tdpfp16ps tcmmimfp16ps tcmmrlfp16ps | | rw r r |
 
     # ---- x87 FPU (SDM Vol. 1, chapter 8): C1 reports stack overflow/underflow or rounding ----
+    # The waiting forms (FINIT = WAIT FNINIT, FSTSW = WAIT FNSTSW ...) decode as two instructions.
     fld fild fbld                           | M:C1 U:C0C2C3       | r                   |
     fst fstp fist fistp fbstp fstpnce       | M:C1 U:C0C2C3       | w                   |
     fisttp                                  | 0:C1 U:C0C2C3       | w                   |
@@ -290,16 +291,16 @@ extension InstructionMetadataText {
     fucom fucomp                            | M:C0C2C3 0:C1       | r r                 |
     ficom ficomp                            | M:C0C2C3 0:C1       | r                   |
     fcompp fucompp ftst                     | M:C0C2C3 0:C1       | -                   |
-    fcomi fcomip fucomi fucomip             | M:zpc 0:osa         | r r                 |
-    finit fninit                            | 0:C0C1C2C3          | -                   |
-    fclex fnclex                            | U:C0C1C2C3          | -                   |
+    fcomi fcomip fucomi fucomip             | M:zpc 0:osaC1       | r r                 |
+    fninit                                  | 0:C0C1C2C3          | -                   |
+    fnclex                                  | U:C0C1C2C3          | -                   |
     fldcw                                   | U:C0C1C2C3          | r                   |
-    fstcw fnstcw                            | U:C0C1C2C3          | w                   |
-    fstenv fnstenv fstsw fnstsw             | T:C0C1C2C3 U:C0C1C2C3 | w                 |
+    fnstcw                                  | U:C0C1C2C3          | w                   |
+    fnstenv fnstsw                          | T:C0C1C2C3 U:C0C1C2C3 | w                 |
     fldenv frstor                           | M:C0C1C2C3          | r                   |
-    fsave fnsave                            | T:C0C1C2C3 0:C0C1C2C3 | w                 |
+    fnsave                                  | T:C0C1C2C3 0:C0C1C2C3 | w                 |
     ffree ffreep                            | U:C0C1C2C3          | n                   |
-    fnop fdisi fndisi feni fneni fsetpm fnsetpm |                 | -                   |
+    fnop fndisi fneni fnsetpm               |                     | -                   |
 
     # ---- MMX, SSE, AVX: no flags except the compares below ----
     comiss comisd ucomiss ucomisd vcomiss vcomisd vucomiss vucomisd | M:zpc 0:osa | r r    |

@@ -243,14 +243,20 @@ extension Instruction {
     }
 
     /// All metadata at once (one table lookup).
-    @inlinable public var metadata: InstructionMetadata {
+    public var metadata: InstructionMetadata {
         let s = MetadataStore.shared
         let r = s.row(for: self)
+        let row = s.rows[r]
+        let n = Int(operandCount)
+        let pattern = row.access(count: n)
+        func at(_ i: Int) -> OperandAccess {
+            guard i < n else { return .none }
+            let a = OperandAccess(rawValue: UInt8(truncatingIfNeeded: pattern >> (3 * UInt16(i))) & 7) ?? .read
+            return s.adjust(a, self, i, rule: row.rule)
+        }
         return InstructionMetadata(
-            flags: s.flags(self, row: r), x87ConditionCodes: s.rows[r].x87, controlFlow: s.rows[r].flow,
-            access0: s.access(self, 0, row: r), access1: s.access(self, 1, row: r),
-            access2: s.access(self, 2, row: r), access3: s.access(self, 3, row: r),
-            access4: s.access(self, 4, row: r), isKnown: r != 0)
+            flags: s.flags(self, row: r), x87ConditionCodes: row.x87, controlFlow: row.flow,
+            access0: at(0), access1: at(1), access2: at(2), access3: at(3), access4: at(4), isKnown: r != 0)
     }
 }
 
@@ -450,8 +456,14 @@ public enum InstructionMetadataDiagnostics {
         let n = Int(ins.operandCount)
         guard i < n else { return .none }
         let pattern = rows[r].access(count: n)
-        var a = OperandAccess(rawValue: UInt8(truncatingIfNeeded: pattern >> (3 * UInt16(i))) & 7) ?? .read
-        switch rows[r].rule {
+        let a = OperandAccess(rawValue: UInt8(truncatingIfNeeded: pattern >> (3 * UInt16(i))) & 7) ?? .read
+        return adjust(a, ins, i, rule: rows[r].rule)
+    }
+
+    /// Applies the `rep` and `cmov` rules to an operand's access.
+    @inlinable func adjust(_ access: OperandAccess, _ ins: Instruction, _ i: Int, rule: MetadataRule) -> OperandAccess {
+        var a = access
+        switch rule {
         case .rep:
             if !ins.prefixes.isDisjoint(with: [.rep, .repne]) {
                 if a == .read { a = .conditionalRead } else if a == .write { a = .conditionalWrite }

@@ -42,6 +42,8 @@ struct EntryAttributes: OptionSet, Sendable {
     static let noRexB = EntryAttributes(rawValue: 1 << 12)
     /// The branch target is 32 bits (64 in 64-bit mode) whatever the operand size (XBEGIN).
     static let wideBranch = EntryAttributes(rawValue: 1 << 13)
+    /// F2 and F3 make the encoding invalid, while 66 keeps its operand-size meaning (RDRAND, RDSEED).
+    static let noRep = EntryAttributes(rawValue: 1 << 14)
 }
 
 /// One line of an opcode table, parsed: which bytes it matches and how its operands are encoded.
@@ -75,16 +77,14 @@ struct OpcodeEntry: Sendable {
     /// Required decoding mode bits (16/32/64), or 0.
     var attributes: EntryAttributes = []
     var pgClass: PopekGoldbergClass = .innocuous
-    /// The table text the entry came from, for diagnostics.
-    var source: String = ""
 
-    func operand(_ i: Int) -> OperandSpec {
-        switch i {
-        case 0: operands.0
-        case 1: operands.1
-        case 2: operands.2
-        case 3: operands.3
-        default: operands.4
+    /// Operand spec `i` (0-4). A load from the tuple's bytes rather than a switch: the decoder's
+    /// hottest accessor (Documentation/DecoderPerformance.md).
+    @inline(__always) func operand(_ i: Int) -> OperandSpec {
+        // SAFETY: `operands` is a homogeneous tuple of 5 OperandSpec (POD), laid out contiguously at
+        // stride offsets; min(i, 4) keeps the offset inside it.
+        withUnsafeBytes(of: operands) { raw in
+            raw.load(fromByteOffset: min(i, 4) &* MemoryLayout<OperandSpec>.stride, as: OperandSpec.self)
         }
     }
 

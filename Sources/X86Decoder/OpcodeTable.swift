@@ -35,6 +35,7 @@ struct OpcodeTable: Sendable {
     /// Parses the tables. A malformed line is skipped and recorded in `errors`.
     init(sources: [String]) {
         var entries: [OpcodeEntry] = [OpcodeEntry()]  // entry 0: invalid
+        var lines: [String] = [""]  // the table text of each entry, for diagnostics
         var errors: [String] = []
         for text in sources {
             for raw in text.split(separator: "\n") {
@@ -42,6 +43,7 @@ struct OpcodeTable: Sendable {
                 if line.isEmpty || line.hasPrefix("#") { continue }
                 do {
                     entries.append(try OpcodeTableParser.parse(String(line)))
+                    lines.append(String(line))
                 } catch {
                     errors.append("\(error)")
                 }
@@ -55,7 +57,7 @@ struct OpcodeTable: Sendable {
             for op in opcodes {
                 let slot = Int(e.table) * 256 + Int(op)
                 if seen[slot], hasModRM[slot] != e.hasModRM {
-                    errors.append("opcode table: ModRM presence differs from other entries of this opcode in line: \(e.source)")
+                    errors.append("opcode table: ModRM presence differs from other entries of this opcode in line: \(lines[i])")
                     continue
                 }
                 seen[slot] = true

@@ -21,7 +21,6 @@ enum OpcodeTableParser {
         let fields = line.split(separator: "|", omittingEmptySubsequences: false).map { $0.trimmingCharacters() }
         guard fields.count >= 2 else { throw ParseError(line: line, reason: "expected 'opcode | mnemonic operands'") }
         var e = OpcodeEntry()
-        e.source = line
         try parseOpcode(fields[0], into: &e, line: line)
         try parseInstruction(fields[1], into: &e, line: line)
         if fields.count > 2 { try parseAttributes(fields[2], into: &e, line: line) }
@@ -229,6 +228,7 @@ enum OpcodeTableParser {
             case "keep66": e.attributes.insert(.keeps66)
             case "norexb": e.attributes.insert(.noRexB)
             case "widebranch": e.attributes.insert(.wideBranch)
+            case "norep": e.attributes.insert(.noRep)
             case "priv": e.pgClass = .privileged
             case "sens": e.pgClass = .sensitiveUnprivileged
             default: throw ParseError(line: line, reason: "unknown attribute \(t)")

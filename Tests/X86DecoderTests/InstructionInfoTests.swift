@@ -87,6 +87,10 @@ import X86ISA
         if code == "INVALID" {
             guard status == .invalid else { return .notDecoded("\(status)") }
         } else {
+            // iced builds its `special` lines with its encoder: the waiting x87 forms (9B D9 30, FSTENV)
+            // are two instructions to a decoder, WAIT and FNSTENV; POP CS (0F) exists only on the 8086.
+            let decodedWhole = status == .ok && Int(ins.length) == bytes.count && ins.mnemonic != .wait
+            if keys.contains("special") && !decodedWhole { return .skipped }
             guard status == .ok, Int(ins.length) == bytes.count else { return .notDecoded("\(status) length \(ins.length)") }
             if let expected = mnemonicOfCode[code[...]], expected != ins.mnemonic.name {
                 return .notDecoded("mnemonic \(ins.mnemonic.name), iced \(expected)")
@@ -103,12 +107,13 @@ import X86ISA
             switch key {
             case "fr", "fw", "fu", "fc", "fs":
                 guard let (f, x) = parseFlags(value) else { return .differs("unknown flag letter in \(k)") }
+                // A key may repeat (FCOMI: `fc=1 ... fc=aos`): the sets add up.
                 switch key {
-                case "fr": expected.read = f; expectedX87.read = x
-                case "fw": expected.written = f; expectedX87.written = x
-                case "fu": expected.undefined = f; expectedX87.undefined = x
-                case "fc": expected.cleared = f; expectedX87.cleared = x
-                default: expected.set = f; expectedX87.set = x
+                case "fr": expected.read.formUnion(f); expectedX87.read.formUnion(x)
+                case "fw": expected.written.formUnion(f); expectedX87.written.formUnion(x)
+                case "fu": expected.undefined.formUnion(f); expectedX87.undefined.formUnion(x)
+                case "fc": expected.cleared.formUnion(f); expectedX87.cleared.formUnion(x)
+                default: expected.set.formUnion(f); expectedX87.set.formUnion(x)
                 }
             case "flow":
                 flow = String(value)
@@ -212,9 +217,11 @@ import X86ISA
         #expect(nowAgreeingCount == 0, "known differences that now agree; remove them: \(nowAgreeing.prefix(5).joined(separator: "; "))")
     }
 
-    @Test("metadata table parses and names only known mnemonics")
+    @Test("metadata table parses and covers every mnemonic the decoder produces")
     func tableParses() {
         #expect(InstructionMetadataDiagnostics.errors.isEmpty, "\(InstructionMetadataDiagnostics.errors.prefix(5))")
+        let missing = InstructionMetadataDiagnostics.mnemonicsWithoutMetadata.map(\.name)
+        #expect(missing.isEmpty, "add rows to Sources/X86Decoder/FlagsTable.swift for: \(missing.joined(separator: " "))")
     }
 
     @Test("metadata examples")

@@ -27,18 +27,18 @@ extension OpcodeTableText {
     # 0F 01: group 7, register forms (exact ModRM bytes). VMCALL, VMMCALL and VMGEXIT exit to the VMM at
     # any CPL (privileged: they trap); VMFUNC runs in VMX non-root operation at any CPL without an exit.
     # MONITOR/MWAIT are #UD at CPL > 0 unless a model-specific enable is set (iced calls them unprivileged).
-    0F 01 C0 | enclv | priv
-    0F 01 C1 | vmcall | priv
-    0F 01 C2 | vmlaunch | priv
-    0F 01 C3 | vmresume | priv
-    0F 01 C4 | vmxoff | priv
-    0F 01 C5 | pconfig | priv
+    NP 0F 01 C0 | enclv | priv
+    NP 0F 01 C1 | vmcall | priv
+    NP 0F 01 C2 | vmlaunch | priv
+    NP 0F 01 C3 | vmresume | priv
+    NP 0F 01 C4 | vmxoff | priv
+    NP 0F 01 C5 | pconfig | priv
     F2 0F 01 C6 | rdmsrlist | o64 priv
     F3 0F 01 C6 | wrmsrlist | o64 priv
     NP 0F 01 C6 | wrmsrns | priv
     NP 0F 01 C7 | pbndkb | o64 priv
-    0F 01 C8 | monitor | priv
-    0F 01 C9 | mwait | priv
+    NP 0F 01 C8 | monitor | priv
+    NP 0F 01 C9 | mwait | priv
     F3 0F 01 CA | eretu | o64 priv
     F2 0F 01 CA | erets | o64 priv
     NP 0F 01 CA | clac | priv
@@ -80,7 +80,7 @@ extension OpcodeTableText {
     F3 0F 01 FA | mcommit
     NP 0F 01 FA | monitorx
     NP 0F 01 FB | mwaitx
-    NP 0F 01 FC | clzero
+    0F 01 FC | clzero
     F3 0F 01 FD | rmpquery | o64 priv
     NP 0F 01 FD | rdpru
     F3 0F 01 FE | rmpadjust | o64 priv
@@ -115,7 +115,7 @@ extension OpcodeTableText {
     0F 34 | sysenter | sens
     0F 35 | sysexit/sysexitq | wsel priv
     # GETSEC: only the CAPABILITIES leaf runs at CPL > 0, and VMX always exits on it; unprivileged, as iced.
-    0F 37 | getsec/getsecq | wsel
+    NP 0F 37 | getsec/getsecq | wsel
     NP 0F 78 /r | vmread Ey,Gy | f64 priv
     NP 0F 79 /r | vmwrite Gy,Ey | f64 priv
     0F AA | rsm | priv
@@ -131,9 +131,9 @@ extension OpcodeTableText {
     F3 0F C7 /6 mem | vmxon Mq | priv
     NP 0F C7 /7 mem | vmptrst Mq | priv
     F3 0F C7 /6 reg | senduipi Rq | o64
-    0F C7 /6 reg | rdrand Rv
+    0F C7 /6 reg | rdrand Rv | norep
     F3 0F C7 /7 reg | rdpid Ry | f64
-    0F C7 /7 reg | rdseed Rv
+    0F C7 /7 reg | rdseed Rv | norep
 
     # 0F 38 80-82: VMX/process-context TLB invalidation (64-bit register in 64-bit mode, else 32).
     66 0F 38 80 /r mem | invept Gy,Mdq | f64 priv

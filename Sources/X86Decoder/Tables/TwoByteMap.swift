@@ -119,7 +119,7 @@ extension OpcodeTableText {
 
     # 0F A6/A7: VIA PadLock (REP-prefixed; XSTORE also without). MONTMUL needs 32/64-bit addressing.
     F3 0F A6 C0+i a32 | montmul
-    F3 0F A6 C0+i a64 | montmul
+    F3 0F A6 C0+i a64 W0 | montmul
     F3 0F A6 C8+i | xsha1
     F3 0F A6 D0+i | xsha256
     F3 0F A6 D8+i | xsha512_alt
