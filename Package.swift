@@ -38,7 +38,7 @@ let package = Package(
         // Boot loaders: flat binaries (Linux boot protocol and Multiboot to come).
         .target(name: "Boot", dependencies: ["GuestMemory", "X86State"]),
         // The machine: RAM, buses, devices and interrupt routing; the only place engines and devices meet.
-        .target(name: "Machine", dependencies: ["DeviceModel", "GuestMemory", "MachineInterface"]),
+        .target(name: "Machine", dependencies: ["DeviceModel", "Devices", "GuestMemory", "MachineInterface", "Interpreter", "Boot", "X86State"]),
         // Software x87 / IEEE 754 arithmetic: 80-bit extended, conversions, transcendentals. No dependencies.
         .target(name: "SoftFloat"),
         // Test-only oracle: runs one host x87 instruction under a given control word.
@@ -49,7 +49,7 @@ let package = Package(
         .executableTarget(
             name: "PopekCLI",
             dependencies: [
-                "X86ISA", "X86Decoder", "X86Disassembler", "TestVectors",
+                "X86ISA", "X86Decoder", "X86Disassembler", "TestVectors", "Machine", "Boot",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

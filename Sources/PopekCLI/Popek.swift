@@ -6,6 +6,6 @@ struct Popek: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "popek",
         abstract: "Popek, an x86 virtual machine monitor.",
-        subcommands: [Disasm.self, Analyze.self, TestVectorsCommand.self, FuzzCommand.self]
+        subcommands: [Run.self, Disasm.self, Analyze.self, TestVectorsCommand.self, FuzzCommand.self]
     )
 }

@@ -1,0 +1,183 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import ArgumentParser
+import Boot
+import Foundation
+import Machine
+
+/// `popek run`: boot a guest on a PC machine.
+struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Boot a guest: a Linux bzImage, or a flat binary.",
+        discussion: """
+            The guest's COM1 is the console (raw terminal mode when standard input is a terminal; \
+            Ctrl-A X quits, Ctrl-A Ctrl-A sends Ctrl-A). Port 0xE9 output goes to standard error.
+            Exit status: 0 power-off (or Ctrl-A X), 4 reset, 6 triple fault, 8 halted with interrupts \
+            disabled, 2*v+1 when the guest writes v to the debug-exit port 0xF4, 2 host error, 64 usage error.
+            The monitor adds "\(Run.defaultAppend)" to a Linux command line (--no-default-append to omit).
+            """
+    )
+
+    static let defaultAppend = "reboot=k panic=1"
+
+    @Option(help: "A Linux kernel (bzImage) to boot by the Linux boot protocol.")
+    var kernel: String?
+
+    @Option(help: "An initial RAM disk for the kernel.")
+    var initrd: String?
+
+    @Option(help: "The kernel command line (e.g. \"console=ttyS0\").")
+    var append: String = ""
+
+    @Flag(help: "Do not add the monitor's default kernel parameters.")
+    var noDefaultAppend = false
+
+    @Option(help: "A flat binary to run instead of a kernel.")
+    var flat: String?
+
+    @Option(help: "With --flat: the mode it starts in, 16, 32 or 64.")
+    var mode: Int = 64
+
+    @Option(help: "With --flat: where it is loaded and entered (decimal or 0x hex).")
+    var loadAddress: String = "0x100000"
+
+    @Option(help: "Guest RAM: a size in MiB, or with a K, M or G suffix (16M to 3G).")
+    var memory: String = "512M"
+
+    @Option(help: "The execution engine: interpreter.")
+    var engine: String = "interpreter"
+
+    @Option(help: "Where COM1 goes: stdio, file:PATH, or none.")
+    var serial: String = "stdio"
+
+    @Flag(help: "Print the run's statistics (instructions, privileged and sensitive instructions, I/O) to standard error.")
+    var stats = false
+
+    func validate() throws {
+        guard Run.parseMemory(memory) != nil else {
+            throw ValidationError("--memory '\(memory)' is not a size between 16M and 3G (e.g. 512M, 1G)")
+        }
+        guard engine == "interpreter" else {
+            throw ValidationError("--engine '\(engine)': only 'interpreter' is available in this build")
+        }
+        if kernel != nil && flat != nil { throw ValidationError("give --kernel or --flat, not both") }
+        if initrd != nil && kernel == nil { throw ValidationError("--initrd needs --kernel") }
+        if flat != nil {
+            guard [16, 32, 64].contains(mode) else { throw ValidationError("--mode must be 16, 32 or 64, not \(mode)") }
+            guard parseAddress(loadAddress) != nil else { throw ValidationError("--load-address '\(loadAddress)' is not a number") }
+        }
+        guard serial == "stdio" || serial == "none" || (serial.hasPrefix("file:") && serial.count > 5) else {
+            throw ValidationError("--serial must be stdio, none or file:PATH, not '\(serial)'")
+        }
+        if kernel == nil && flat == nil {
+            throw ValidationError("give --kernel FILE or --flat FILE (the built-in demo guest is not in this build yet)")
+        }
+    }
+
+    /// Parses "512M", "1G", "65536K" or a plain number of MiB.
+    static func parseMemory(_ s: String) -> UInt64? {
+        let upper = s.uppercased()
+        var digits = upper
+        var unit: UInt64 = 1 << 20
+        if let last = upper.last, "KMG".contains(last) {
+            digits = String(upper.dropLast())
+            unit = last == "K" ? 1 << 10 : last == "M" ? 1 << 20 : 1 << 30
+        }
+        guard let n = UInt64(digits), n > 0, n <= (4 << 30) / unit else { return nil }
+        let bytes = n * unit
+        guard bytes >= 16 << 20, bytes <= 3 << 30, bytes % 4096 == 0 else { return nil }
+        return bytes
+    }
+
+    func run() throws {
+        let memoryBytes = Run.parseMemory(memory)!
+        // Console output: buffered writes to stdout, or a file.
+        var serialFile: FileHandle?
+        if serial.hasPrefix("file:") {
+            let path = String(serial.dropFirst(5))
+            guard FileManager.default.createFile(atPath: path, contents: nil), let h = FileHandle(forWritingAtPath: path) else {
+                fail("cannot write the serial output file '\(path)'")
+            }
+            serialFile = h
+        }
+        let toStdout = serial == "stdio"
+        let serialSink: (UInt8) -> Void = { byte in
+            if toStdout {
+                var b = byte
+                _ = Glibc.write(1, &b, 1)
+            } else if let f = serialFile {
+                f.write(Data([byte]))
+            }
+        }
+        let consoleSink: (UInt8) -> Void = { byte in
+            var b = byte
+            _ = Glibc.write(2, &b, 1)
+        }
+        let vm: VirtualMachine
+        do {
+            vm = try VirtualMachine(memory: memoryBytes, serialOutput: serialSink, console: consoleSink)
+        } catch {
+            fail("cannot create the machine: \(error)")
+        }
+        do {
+            if let kernel {
+                let image = try readFile(kernel)
+                let initrdImage = try initrd.map { try readFile($0) }
+                var cmdline = append
+                if !noDefaultAppend { cmdline = cmdline.isEmpty ? Run.defaultAppend : cmdline + " " + Run.defaultAppend }
+                vm.cpu.state = try LinuxBootProtocol.load(kernel: image, initrd: initrdImage, commandLine: cmdline, into: vm.machine.ram,
+                                                          memoryMap: LinuxBootProtocol.standardMemoryMap(ramSize: memoryBytes))
+            } else if let flat {
+                let image = try readFile(flat)
+                vm.cpu.state = try FlatBinary.load(image, into: vm.machine.ram, at: parseAddress(loadAddress)!, bits: mode)
+            }
+        } catch let e as BootError {
+            fail("\(e)")
+        }
+
+        // Console input: raw mode on a terminal, with QEMU's Ctrl-A escape.
+        var saved = termios()
+        let interactive = toStdout && isatty(0) != 0
+        if interactive {
+            tcgetattr(0, &saved)
+            var raw = saved
+            cfmakeraw(&raw)
+            raw.c_oflag |= tcflag_t(OPOST | ONLCR)
+            tcsetattr(0, TCSANOW, &raw)
+        }
+        if toStdout { vm.inputFD = 0 }
+        var escape = false
+        let machine = vm.machine
+        vm.inputFilter = { b in
+            if escape {
+                escape = false
+                if b == UInt8(ascii: "x") || b == UInt8(ascii: "X") { machine.requestExit(.powerOff); return false }
+                return b == 1
+            }
+            if b == 1 && interactive { escape = true; return false }
+            return true
+        }
+        let start = Date()
+        let exit = vm.run()
+        if interactive { tcsetattr(0, TCSANOW, &saved) }
+        serialFile?.closeFile()
+        if stats {
+            let seconds = Date().timeIntervalSince(start)
+            let n = vm.cpu.instructionsRetired
+            var s = "popek: \(exit) after \(String(format: "%.2f", seconds)) s\n"
+            s += "  instructions retired   \(n) (\(String(format: "%.1f", Double(n) / max(seconds, 1e-9) / 1e6)) MIPS)\n"
+            s += "  privileged executed    \(vm.cpu.privilegedExecuted)\n"
+            s += "  sensitive-unprivileged \(vm.cpu.sensitiveExecuted)\n"
+            s += "  I/O operations         \(vm.cpu.ioOperations)\n"
+            FileHandle.standardError.write(s.data(using: .utf8)!)
+        }
+        if exit.exitStatus != 0 { throw ExitCode(exit.exitStatus) }
+    }
+}
+
+/// Prints `popek: error: message` and exits with status 2 (a host error, not a usage error).
+func fail(_ message: String) -> Never {
+    FileHandle.standardError.write("popek: error: \(message)\n".data(using: .utf8)!)
+    Foundation.exit(2)
+}
