@@ -62,7 +62,7 @@ let package = Package(
         .testTarget(name: "DevicesTests", dependencies: ["Devices", "DeviceModel"]),
         .testTarget(
             name: "GuestProgramTests",
-            dependencies: ["Boot", "GuestMemory", "Interpreter", "MachineInterface", "X86State"]
+            dependencies: ["Boot", "GuestMemory", "Interpreter", "Machine", "MachineInterface", "X86State"]
         ),
         .testTarget(
             name: "SoftFloatTests",

@@ -142,24 +142,8 @@ extension Interpreter {
         }
     }
 
-    /// CPUID: a coherent model that advertises only what the interpreter implements so far
-    /// (integer long-mode CPU, no x87/SSE yet: those come with the FPU/SIMD issue).
+    /// CPUID: the shared model in X86State/CPUIDModel.swift (the KVM engine loads the same one).
     func cpuid(leaf: UInt32, subleaf: UInt32) -> (UInt32, UInt32, UInt32, UInt32) {
-        // "PopekVMPopek" in EBX, EDX, ECX order.
-        let vendor: (UInt32, UInt32, UInt32) = (0x656B_6F50, 0x6F50_4D56, 0x6B65_706F)
-        switch leaf {
-        case 0: return (1, vendor.0, vendor.2, vendor.1)
-        case 1:
-            // Family 6, model 0: EDX = TSC (4), MSR (5), PAE (6), CX8 (8), APIC (9), SEP (11) is absent,
-            // PGE (13), CMOV (15), PAT (16). ECX = CX16 (13), POPCNT (23).
-            let edx: UInt32 = (1 << 4) | (1 << 5) | (1 << 6) | (1 << 8) | (1 << 9) | (1 << 13) | (1 << 15) | (1 << 16)
-            let ecx: UInt32 = (1 << 13) | (1 << 23)
-            return (0x0000_0600, 0, ecx, edx)
-        case 0x8000_0000: return (0x8000_0001, vendor.0, vendor.2, vendor.1)
-        case 0x8000_0001:
-            // EDX: SYSCALL (11), NX (20), LM (29). ECX: LAHF/SAHF in 64-bit (0), LZCNT (5).
-            return (0, 0, (1 << 0) | (1 << 5), (1 << 11) | (1 << 20) | (1 << 29))
-        default: return (0, 0, 0, 0)
-        }
+        CPUIDModel.query(leaf: leaf, subleaf: subleaf)
     }
 }

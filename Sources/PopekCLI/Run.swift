@@ -9,7 +9,7 @@ import Machine
 /// `popek run`: boot a guest on a PC machine.
 struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Boot a guest: a Linux bzImage, or a flat binary.",
+        abstract: "Boot a guest: a Linux bzImage, a flat binary, or (with neither) the built-in demo guest.",
         discussion: """
             The guest's COM1 is the console (raw terminal mode when standard input is a terminal; \
             Ctrl-A X quits, Ctrl-A Ctrl-A sends Ctrl-A). Port 0xE9 output goes to standard error.
@@ -70,9 +70,6 @@ struct Run: ParsableCommand {
         guard serial == "stdio" || serial == "none" || (serial.hasPrefix("file:") && serial.count > 5) else {
             throw ValidationError("--serial must be stdio, none or file:PATH, not '\(serial)'")
         }
-        if kernel == nil && flat == nil {
-            throw ValidationError("give --kernel FILE or --flat FILE (the built-in demo guest is not in this build yet)")
-        }
     }
 
     /// Parses "512M", "1G", "65536K" or a plain number of MiB.
@@ -131,6 +128,9 @@ struct Run: ParsableCommand {
             } else if let flat {
                 let image = try readFile(flat)
                 vm.cpu.state = try FlatBinary.load(image, into: vm.machine.ram, at: parseAddress(loadAddress)!, bits: mode)
+            } else {
+                // No guest given: the built-in demo (Guests/demo/demo.asm).
+                vm.cpu.state = try FlatBinary.load(DemoGuest.image, into: vm.machine.ram, at: DemoGuest.loadAddress, bits: 16)
             }
         } catch let e as BootError {
             fail("\(e)")
