@@ -71,9 +71,20 @@ extension Interpreter {
         let gate = try readLinear(c.pointee.cpu.idtr.base &+ gateOffset, 8)
         let type = (gate >> 40) & 0x1F
         let dpl = UInt8((gate >> 45) & 3)
-        guard [0x06, 0x07, 0x0E, 0x0F].contains(type) else { throw .generalProtection(ext) }  // task gates: not yet
+        guard [0x05, 0x06, 0x07, 0x0E, 0x0F].contains(type) else { throw .generalProtection(ext) }
         if (kind == .software || kind == .breakpoint) && dpl < cpl { throw .generalProtection(ext) }
         if gate & (1 << 47) == 0 { throw .notPresent(ext) }
+        if type == 0x05 {
+            // Task gate: the handler is another task (SDM Vol. 3, 6.12.2).
+            let tss = UInt16((gate >> 16) & 0xFFFF)
+            if tss & 4 != 0 { throw .invalidTSS(UInt32(tss & 0xFFFC)) }
+            let td = try readDescriptor(tss)
+            let tt = (td >> 40) & 0x1F
+            guard tt == 0x01 || tt == 0x09 else { throw .invalidTSS(UInt32(tss & 0xFFFC)) }
+            if td & (1 << 47) == 0 { throw .notPresent(UInt32(tss & 0xFFFC)) }
+            try taskSwitch(to: tss, descriptor: td, source: .interrupt(errorCode: errorCode))
+            return
+        }
         let selector = UInt16((gate >> 16) & 0xFFFF)
         let offset = (gate & 0xFFFF) | ((gate >> 32) & 0xFFFF_0000)
         let is32 = type & 8 != 0
@@ -228,7 +239,14 @@ extension Interpreter {
             return
         }
         if c.pointee.cpu.rflags & 0x4000 != 0 && codeMode != .bits64 {
-            throw .generalProtection(0)  // nested task return: task switches are not modelled yet
+            // Nested task: return to the task in the back-link field (SDM Vol. 3, 7.3).
+            let link = UInt16(try readLinear(c.pointee.cpu.tr.base, 2))
+            if link & 4 != 0 || link & 0xFFFC == 0 { throw .invalidTSS(UInt32(link & 0xFFFC)) }
+            let d = try readDescriptor(link)
+            let t = (d >> 40) & 0x1F
+            guard t == 0x03 || t == 0x0B else { throw .invalidTSS(UInt32(link & 0xFFFC)) }
+            try taskSwitch(to: link, descriptor: d, source: .interruptReturn)
+            return
         }
         let ip = try peekStack(0, size: n)
         let selector = UInt16(truncatingIfNeeded: try peekStack(UInt64(n), size: n))

@@ -28,6 +28,10 @@ extension Interpreter {
     @inline(__always) func writePhysical(_ pa: UInt64, _ size: Int, _ value: UInt64) {
         let a = pa & physicalMask
         if a &+ UInt64(size) <= ramSize {
+            // Self-modifying code: a write to a page holding decoded code drops that code.
+            let cc = code
+            if cc.pointee.isCodePage(a >> 12) { codePageWritten(a >> 12) }
+            if size > 1, cc.pointee.isCodePage((a &+ UInt64(size) &- 1) >> 12) { codePageWritten((a &+ UInt64(size) &- 1) >> 12) }
             // SAFETY: a + size <= ramSize, inside the mapping.
             let p = ramBase + Int(a)
             switch size {
@@ -42,6 +46,10 @@ extension Interpreter {
     }
 
     // MARK: - Linear memory (paging)
+
+    /// Drops cached linear-to-physical translations: on CR3 loads and task switches (`global` also
+    /// drops global pages: CR4.PGE/PAE/PSE and CR0.PG/WP changes). The software TLB hooks in here.
+    func flushTranslations(global: Bool) {}
 
     /// Translates a linear address to physical (SDM Vol. 3, chapter 4 "Paging"), setting accessed and
     /// dirty bits, or raises #PF with CR2 set.

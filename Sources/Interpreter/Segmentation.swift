@@ -87,10 +87,12 @@ extension Interpreter {
         }
         let (seg, d) = try codeSegment(selector)
         let code = UInt32(selector & 0xFFFC)
-        guard seg.attributes & 0x18 == 0x18 else {
-            // System descriptors (call gates, TSS, task gates) are not modelled yet.
-            throw .generalProtection(code)
+        guard seg.attributes & 0x10 != 0 else {
+            // A system descriptor: TSS or task gate (TaskSwitch.swift).
+            try farTransferThroughSystemDescriptor(selector, d, call: false)
+            return
         }
+        guard seg.attributes & 0x18 == 0x18 else { throw .generalProtection(code) }
         try checkCodeTransfer(seg, selector: selector)
         try markAccessed(selector, d)
         var cs = seg
@@ -115,6 +117,10 @@ extension Interpreter {
         }
         let (seg, d) = try codeSegment(selector)
         let code = UInt32(selector & 0xFFFC)
+        guard seg.attributes & 0x10 != 0 else {
+            try farTransferThroughSystemDescriptor(selector, d, call: true)
+            return
+        }
         guard seg.attributes & 0x18 == 0x18 else { throw .generalProtection(code) }
         try checkCodeTransfer(seg, selector: selector)
         let target = offset & sizeMask(size)

@@ -41,7 +41,8 @@ func assemble(_ name: String) throws -> [UInt8] {
 /// Self-checking guest programs (NASM sources in Guests/selftest) run on the interpreter and report
 /// pass (0) or the number of the failed check through port 0xF4.
 @Suite struct GuestProgramTests {
-    static let programs: [(String, Int)] = [("exceptions64", 64), ("paging32", 32), ("smc", 32)]
+    static let programs: [(String, Int)] = [("exceptions64", 64), ("paging32", 32), ("smc", 32), ("taskswitch", 32), ("v86", 32),
+                                                    ("simd64", 64)]
 
     @Test("self-checking guest programs on the interpreter", arguments: programs)
     func program(name: String, bits: Int) throws {
