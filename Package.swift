@@ -25,12 +25,22 @@ let package = Package(
         .target(name: "DeviceModel"),
         // PC devices (UART, PICs, PIT, RTC, 8042, debug ports): register machines over DeviceModel.
         .target(name: "Devices", dependencies: ["DeviceModel"]),
+        // PCI: configuration space, bus 0 registry, mechanism #1 host (i440FX + PIIX3), BAR windows.
+        .target(name: "PCI", dependencies: ["DeviceModel", "Devices"]),
+        // Firmware tables written into guest memory: Intel MP table, ACPI (RSDP/RSDT/XSDT/FADT/MADT/DSDT).
+        .target(name: "Firmware"),
         // Guest RAM: one mmap'd region.
         .target(name: "GuestMemory"),
         // The narrow interface engines use to reach the machine (port I/O, MMIO, interrupts).
-        .target(name: "MachineInterface"),
+        .target(name: "MachineInterface", dependencies: ["X86State"]),
         // The full-emulation engine: decode and execute, soft MMU, exceptions and interrupts.
         .target(name: "Interpreter", dependencies: ["X86ISA", "X86Decoder", "X86State", "GuestMemory", "MachineInterface"]),
+        // <linux/kvm.h> and fixed-signature ioctl wrappers (Swift cannot call the variadic ioctl).
+        .target(name: "CKVM"),
+        // A typed Swift layer over /dev/kvm: KVMSystem, KVMVirtualMachine, KVMVCPU, KVMError.
+        .target(name: "KVM", dependencies: ["CKVM"]),
+        // The hardware-assisted engine: KVM exits routed to the Platform (trap-and-emulate).
+        .target(name: "KVMEngine", dependencies: ["KVM", "X86State", "GuestMemory", "MachineInterface"]),
         // zlib from the system (zlib1g-dev, a Swift-on-Linux prerequisite): gunzips the test vectors.
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
         // SingleStepTests (8086/80286 hardware captures): MOO reader and runner against the interpreter.
@@ -38,11 +48,13 @@ let package = Package(
         // Boot loaders: flat binaries (Linux boot protocol and Multiboot to come).
         .target(name: "Boot", dependencies: ["GuestMemory", "X86State"]),
         // The machine: RAM, buses, devices and interrupt routing; the only place engines and devices meet.
-        .target(name: "Machine", dependencies: ["DeviceModel", "Devices", "GuestMemory", "MachineInterface", "Interpreter", "Boot", "X86State"]),
+        .target(name: "Machine", dependencies: ["DeviceModel", "Devices", "PCI", "Firmware", "GuestMemory", "MachineInterface", "Interpreter", "KVMEngine", "Boot", "X86State"]),
         // Software x87 / IEEE 754 arithmetic: 80-bit extended, conversions, transcendentals. No dependencies.
         .target(name: "SoftFloat"),
         // Test-only oracle: runs one host x87 instruction under a given control word.
         .target(name: "CX87Oracle"),
+        // Test-only oracle: runs one host SSE instruction under a given MXCSR (SSEFloatTests).
+        .target(name: "CSSEOracle"),
         // NASM-syntax disassembler over the decoded form.
         .target(name: "X86Disassembler", dependencies: ["X86ISA", "X86Decoder"]),
         // The `popek` command-line tool.
@@ -59,7 +71,28 @@ let package = Package(
             dependencies: ["X86ISA", "X86Decoder"],
             path: "Benchmarks/DecoderBenchmark"
         ),
+        // Interpreter throughput: guest MIPS of three 64-bit loops (Scripts/bench-interpreter.sh runs it).
+        .executableTarget(
+            name: "interpreter-bench",
+            dependencies: ["Boot", "GuestMemory", "Interpreter", "Machine", "MachineInterface", "X86State"],
+            path: "Benchmarks/InterpreterBenchmark"
+        ),
+        // KVM engine benchmarks: guest MIPS of a CPL3 loop on both engines, VM-exit round trip
+        // (Scripts/bench-kvm.sh runs it beside a C program using raw ioctls).
+        .executableTarget(
+            name: "kvm-bench",
+            dependencies: ["KVMEngine", "KVM", "Interpreter", "Boot", "GuestMemory", "MachineInterface", "X86State"],
+            path: "Benchmarks/KVMBenchmark",
+            exclude: ["c"]
+        ),
+        // The same guest programs on every engine: identical results and final CPU state.
+        .testTarget(
+            name: "EngineConformanceTests",
+            dependencies: ["Boot", "GuestMemory", "Interpreter", "KVMEngine", "KVM", "Machine", "MachineInterface", "X86State"]
+        ),
         .testTarget(name: "DevicesTests", dependencies: ["Devices", "DeviceModel"]),
+        .testTarget(name: "PCITests", dependencies: ["PCI", "Devices", "DeviceModel"]),
+        .testTarget(name: "FirmwareTests", dependencies: ["Firmware"]),
         .testTarget(
             name: "GuestProgramTests",
             dependencies: ["Boot", "GuestMemory", "Interpreter", "Machine", "MachineInterface", "X86State"]
@@ -68,6 +101,8 @@ let package = Package(
             name: "SoftFloatTests",
             dependencies: ["SoftFloat", "CX87Oracle"]
         ),
+        // SoftFloat's binary32/binary64 (MXCSR) operations against the host's SSE unit.
+        .testTarget(name: "SSEFloatTests", dependencies: ["SoftFloat", "CSSEOracle"]),
         .testTarget(
             name: "X86DecoderTests",
             dependencies: ["X86ISA", "X86Decoder", "X86Disassembler"]

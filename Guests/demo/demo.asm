@@ -1,5 +1,5 @@
 ; Popek's built-in demo guest: starts in real mode, walks to protected mode and to long mode,
-; prints what it finds on COM1, and ends the run. `popek run` with no kernel boots it.
+; prints what it finds on COM1, and powers off (ACPI S5). `popek run` with no kernel boots it.
 ; Loaded at 0000:8000 in real mode. Rebuild: Scripts/gen-demo-guest.sh.
 bits 16
 org 0x8000
@@ -168,7 +168,11 @@ start64:
     call print64
     lea rsi, [rel msg_bye]
     call print64
-    ; end the run: QEMU's debug-exit port (Popek exits with status 1)
+    ; power off: ACPI sleep state S5 through PM1a_CNT (SLP_TYP = 5, SLP_EN), as the FADT describes
+    mov dx, 0x604
+    mov ax, (5 << 10) | (1 << 13)
+    out dx, ax
+    ; not an ACPI machine: QEMU's debug-exit port instead
     mov al, 0
     out 0xF4, al
 .hang:

@@ -62,15 +62,20 @@ extension Interpreter {
                 c.pointee.cpu.msr.efer &= ~0x400
             }
             v |= 0x10  // ET is fixed to 1
+            // PG, WP or PE changes drop every cached translation (SDM Vol. 3, 4.10.4.1).
+            if (v ^ c.pointee.cpu.cr0) & 0x8001_0001 != 0 { flushTranslations(global: true) }
             c.pointee.cpu.cr0 = v
         case 2: c.pointee.cpu.cr2 = value
         case 3:
             if efer & 0x400 == 0 { c.pointee.cpu.cr3 = value & 0xFFFF_FFFF } else { c.pointee.cpu.cr3 = value }
+            flushTranslations(global: false)
         case 4:
             // Allowed: VME PVI TSD DE PSE PAE MCE PGE PCE OSFXSR OSXMMEXCPT UMIP FSGSBASE OSXSAVE SMEP SMAP.
             let allowed: UInt64 = 0x1FF | 0x600 | 0x800 | 0x1_0000 | 0x4_0000 | 0x10_0000 | 0x20_0000
             if value & ~allowed != 0 { throw .generalProtection(0) }
             if efer & 0x400 != 0 && value & 0x20 == 0 { throw .generalProtection(0) }
+            // PSE, PAE, PGE, PCIDE, SMEP, SMAP changes drop every cached translation (SDM Vol. 3, 4.10.4.1).
+            if (value ^ c.pointee.cpu.cr4) & 0x32_00B0 != 0 { flushTranslations(global: true) }
             c.pointee.cpu.cr4 = value
         case 8:
             if codeMode != .bits64 { throw .invalidOpcode }
@@ -83,6 +88,8 @@ extension Interpreter {
 
     /// RDMSR for the MSRs this CPU model has; others raise #GP(0) as on hardware.
     func readMSR(_ index: UInt32) throws(CPUException) -> UInt64 {
+        // MSRs a device owns (the local APIC's) come from the platform.
+        if let v = platform.readMSR(index) { return v }
         let m = core.pointee.cpu.msr
         let cpu = core.pointee.cpu
         switch index {
@@ -94,6 +101,7 @@ extension Interpreter {
         case 0x1A0: return m.miscEnable
         case 0x277: return m.pat
         case 0x6E0: return m.tscDeadline
+        case 0xDA0: return 0  // IA32_XSS: no supervisor state component is supported
         case 0xC000_0080: return m.efer
         case 0xC000_0081: return m.star
         case 0xC000_0082: return m.lstar
@@ -110,6 +118,11 @@ extension Interpreter {
     /// WRMSR, with #GP(0) for unknown MSRs and reserved bits.
     func writeMSR(_ index: UInt32, _ v: UInt64) throws(CPUException) {
         let c = core
+        if platform.writeMSR(index, v) {
+            if index == 0x1B { c.pointee.cpu.msr.apicBase = v }
+            if index == 0x6E0 { c.pointee.cpu.msr.tscDeadline = v }
+            return
+        }
         func canonical(_ a: UInt64) throws(CPUException) {
             let top = Int64(bitPattern: a) >> 47
             if top != 0 && top != -1 { throw .generalProtection(0) }
@@ -124,11 +137,14 @@ extension Interpreter {
         case 0x1A0: c.pointee.cpu.msr.miscEnable = v
         case 0x277: c.pointee.cpu.msr.pat = v
         case 0x6E0: c.pointee.cpu.msr.tscDeadline = v
+        case 0xDA0: if v != 0 { throw .generalProtection(0) }  // IA32_XSS
         case 0xC000_0080:
             // SCE (0), LME (8), LMA (10, read-only), NXE (11).
             if v & ~0xD01 != 0 { throw .generalProtection(0) }
             let lma = c.pointee.cpu.msr.efer & 0x400
             if c.pointee.cpu.cr0 & 0x8000_0000 != 0 && (v ^ c.pointee.cpu.msr.efer) & 0x100 != 0 { throw .generalProtection(0) }
+            // NXE decides whether XD bits count: cached permissions change with it.
+            if (v ^ c.pointee.cpu.msr.efer) & 0x900 != 0 { flushTranslations(global: true) }
             c.pointee.cpu.msr.efer = (v & ~0x400) | lma
         case 0xC000_0081: c.pointee.cpu.msr.star = v
         case 0xC000_0082: try canonical(v); c.pointee.cpu.msr.lstar = v
@@ -144,6 +160,9 @@ extension Interpreter {
 
     /// CPUID: the shared model in X86State/CPUIDModel.swift (the KVM engine loads the same one).
     func cpuid(leaf: UInt32, subleaf: UInt32) -> (UInt32, UInt32, UInt32, UInt32) {
-        CPUIDModel.query(leaf: leaf, subleaf: subleaf)
+        var r = CPUIDModel.query(leaf: leaf, subleaf: subleaf)
+        // OSXSAVE (leaf 1 ECX bit 27) reflects CR4.OSXSAVE.
+        if leaf == 1 && core.pointee.cpu.cr4 & 0x4_0000 != 0 { r.2 |= 1 << 27 }
+        return r
     }
 }

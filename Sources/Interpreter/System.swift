@@ -151,7 +151,10 @@ extension Interpreter {
             if acc == dst {
                 try writeOperand(ins, 0, try readOperand(ins, 1))
             } else {
-                try writeOperand(ins, 0, dst)  // the destination is always written (SDM Vol. 2, CMPXCHG)
+                // A memory destination is written back (the locked cycle, SDM Vol. 2, CMPXCHG); a
+                // register destination is not written at all: a 32-bit one keeps bits 63:32 on
+                // hardware (FEX-Emu's hardware-checked tests). The accumulator is loaded (zero-extended).
+                if ins.op0.kind == .memory { try writeOperand(ins, 0, dst) }
                 writeGPR(0, size: size, dst)
             }
         case .cmpxchg8b, .cmpxchg16b:
@@ -225,6 +228,12 @@ extension Interpreter {
             c.pointee.cpu.cr0 &= ~8
         case .invlpg, .wbinvd, .invd:
             if cpl != 0 { throw .generalProtection(0) }
+            if ins.mnemonic == .invlpg {
+                // The operand is a linear address; INVLPG never faults on it (SDM Vol. 2, INVLPG).
+                let seg = segmentIndex(ins.memory.segment)
+                let base = codeMode == .bits64 ? (seg >= 4 ? c.pointee.cpu[segment: seg].base : 0) : c.pointee.cpu[segment: seg].base
+                flushTranslation(page: base &+ effectiveAddress(ins))
+            }
         case .sldt, .str:
             if !protectedMode { throw .invalidOpcode }
             let sel = ins.mnemonic == .sldt ? c.pointee.cpu.ldtr.selector : c.pointee.cpu.tr.selector
@@ -251,6 +260,8 @@ extension Interpreter {
             gpr[0] = c.pointee.cpu.xcr0 & 0xFFFF_FFFF
             gpr[2] = c.pointee.cpu.xcr0 >> 32
         default:
+            // x87, MMX, SSE and XSAVE (FPUSIMDDispatch.swift); anything else is #UD.
+            if try executeFPUSIMD(ins) { return }
             throw .invalidOpcode
         }
     }
@@ -281,9 +292,11 @@ extension Interpreter {
         }
     }
 
-    /// The time-stamp counter: instructions retired plus the guest's offset, until virtual time exists.
+    /// The time-stamp counter: the machine's virtual time in TSC ticks when it has a clock (so TSC,
+    /// PIT and APIC timer agree), otherwise instructions retired; plus the guest's offset (WRMSR 10h).
     func timeStampCounter() -> UInt64 {
-        UInt64(bitPattern: Int64(bitPattern: core.pointee.instructions) &+ core.pointee.cpu.msr.tscOffset)
+        let base = platform.timeStampCounter ?? core.pointee.instructions
+        return UInt64(bitPattern: Int64(bitPattern: base) &+ core.pointee.cpu.msr.tscOffset)
     }
 
     /// LLDT/LTR: load LDTR or TR from a system descriptor in the GDT (16 bytes in IA-32e mode).

@@ -14,6 +14,8 @@ public enum MachineExit: Equatable, Sendable {
     case haltedForever
     /// QEMU's isa-debug-exit: the guest wrote `value` to port 0xF4.
     case debugExit(value: UInt32)
+    /// The engine could not go on (e.g. KVM could not emulate an instruction); the message says why.
+    case engineFailure(String)
 
     /// The process exit status: debug-exit v gives v*2+1 (odd, as QEMU does); the others are even.
     public var exitStatus: Int32 {
@@ -22,6 +24,7 @@ public enum MachineExit: Equatable, Sendable {
         case .reset: 4
         case .tripleFault: 6
         case .haltedForever: 8
+        case .engineFailure: 2
         case .debugExit(let v): Int32(truncatingIfNeeded: (v & 0x3FFF_FFFF) * 2 + 1)
         }
     }
@@ -39,6 +42,10 @@ public final class Machine: Platform {
     public private(set) var exit: MachineExit?
     /// The interrupt controller's view, installed by whoever wires one (the PIC pair, the APIC).
     public var interruptSource: (pending: () -> Bool, acknowledge: () -> UInt8)?
+    /// MSRs a device models (the local APIC's IA32_APIC_BASE and IA32_TSC_DEADLINE).
+    public var modelSpecificRegisters: (read: (UInt32) -> UInt64?, write: (UInt32, UInt64) -> Bool)?
+    /// The time-stamp counter from virtual time, when a clock is wired.
+    public var timeStampCounterSource: (() -> UInt64)?
 
     public init(ram: GuestRAM) {
         self.ram = ram
@@ -72,4 +79,10 @@ public final class Machine: Platform {
     public func acknowledgeInterrupt() -> UInt8 { interruptSource?.acknowledge() ?? 0xFF }
 
     public var stopRequested: Bool { exit != nil }
+
+    public func readMSR(_ index: UInt32) -> UInt64? { modelSpecificRegisters?.read(index) }
+
+    public func writeMSR(_ index: UInt32, _ value: UInt64) -> Bool { modelSpecificRegisters?.write(index, value) ?? false }
+
+    public var timeStampCounter: UInt64? { timeStampCounterSource?() }
 }

@@ -1,11 +1,25 @@
 import DeviceModel
 import Devices
+import Firmware
 import GuestMemory
+import PCI
 
-/// The legacy PC devices of a machine, wired the way a PC wires them (ISA IRQ numbers, port
-/// addresses of the IBM PC/AT), and kept so the run loop can reach the UART and the PICs.
+/// The devices of a PC, wired the way a PC wires them (ISA IRQ numbers and port addresses of the
+/// IBM PC/AT, the APIC addresses of the MP and ACPI specifications), plus the firmware tables that
+/// describe them, and kept so the run loop and the CPU side can reach them.
+///
+/// Interrupt routing: each ISA IRQ drives both the 8259 pair and an IOAPIC pin (IRQ0 on pin 2, as the
+/// MP table and the MADT's override say); the 8259's output reaches the CPU through the local APIC's
+/// LINT0 in ExtINT mode (virtual-wire mode until the kernel switches to the IOAPIC).
 public final class PCDevices {
+    /// The TSC rate the machine presents: 1 GHz, so one TSC tick is one nanosecond of virtual time.
+    public static let tscFrequency: UInt64 = 1_000_000_000
+
     public let clock: Clock
+    public let lapic: LocalAPIC
+    public let ioapic: IOAPIC
+    public let pci: PCIHostBridge
+    public let powerManagement: PowerManagement
     public let pics: DualPIC8259
     public let pit: PIT8254
     public let rtc: CMOS146818
@@ -18,21 +32,33 @@ public final class PCDevices {
                 serialOutput: @escaping (UInt8) -> Void, console: @escaping (UInt8) -> Void) throws {
         self.clock = clock
         let ports = machine.ports
-        pics = DualPIC8259(output: DisconnectedLine())
+        weak var weakMachine = machine
+        let lapic = LocalAPIC(clock: clock, tscFrequency: PCDevices.tscFrequency)
+        self.lapic = lapic
+        let ioapic = IOAPIC(id: 1) { lapic.receive($0) }
+        self.ioapic = ioapic
+        lapic.endOfInterruptBroadcast = { ioapic.endOfInterrupt(vector: $0) }
+        pics = DualPIC8259(output: lapic.lint0)
+        let pics = self.pics
+        lapic.externalInterruptAcknowledge = { pics.acknowledge() }
+        try machine.mmio.map(lapic, base: 0xFEE0_0000, length: 0x1000)
+        try machine.mmio.map(ioapic, base: 0xFEC0_0000, length: 0x1000)
+        /// An ISA IRQ: the 8259 input and the IOAPIC pin (IRQ0 is wired to pin 2).
+        func isa(_ irq: Int) -> InterruptLine { InterruptFanout([pics.line(irq), ioapic.line(irq == 0 ? 2 : irq)]) }
+
         try ports.map(pics.master, base: 0x20, length: 2)
         try ports.map(pics.slave, base: 0xA0, length: 2)
         try ports.map(pics.elcr, base: 0x4D0, length: 2)
-        pit = PIT8254(clock: clock, irq0: pics.line(0))
+        pit = PIT8254(clock: clock, irq0: isa(0))
         try ports.map(pit, base: 0x40, length: 4)
         try ports.map(SystemControlPortB(pit: pit, clock: clock), base: 0x61, length: 1)
-        rtc = CMOS146818(clock: clock, interrupt: pics.line(8), startSeconds: wallClockSeconds)
+        rtc = CMOS146818(clock: clock, interrupt: isa(8), startSeconds: wallClockSeconds)
         try ports.map(rtc, base: 0x70, length: 2)
-        com1 = Serial16550(clock: clock, interrupt: pics.line(4), output: serialOutput)
+        com1 = Serial16550(clock: clock, interrupt: isa(4), output: serialOutput)
         try ports.map(com1, base: 0x3F8, length: 8)
-        weak var weakMachine = machine
         // The A20 gate is not modelled: the interpreter always addresses with A20 on, as a
         // Linux or Multiboot guest expects.
-        keyboard = KeyboardController8042(keyboardInterrupt: pics.line(1), auxInterrupt: pics.line(12),
+        keyboard = KeyboardController8042(keyboardInterrupt: isa(1), auxInterrupt: isa(12),
                                           reset: { weakMachine?.requestExit(.reset) }, a20: { _ in })
         try ports.map(BusWindow(keyboard, offset: 0), base: 0x60, length: 1)
         try ports.map(BusWindow(keyboard, offset: 1), base: 0x64, length: 1)
@@ -40,7 +66,23 @@ public final class PCDevices {
         try ports.map(POSTPort(), base: 0x80, length: 1)
         try ports.map(DebugExitPort { v in weakMachine?.requestExit(.debugExit(value: v)) }, base: 0xF4, length: 1)
         try ports.map(DebugConsole(output: console), base: 0xE9, length: 1)
-        let pics = self.pics
-        machine.interruptSource = (pending: { pics.interruptPending }, acknowledge: { pics.acknowledge() })
+        // ACPI power management (PM1a event/control, PM timer) at 0x600, SCI on IRQ 9.
+        powerManagement = PowerManagement(clock: clock, sci: isa(9)) { weakMachine?.requestExit(.powerOff) }
+        try ports.map(powerManagement, base: 0x600, length: 12)
+        // PCI: configuration mechanism #1 at 0xCF8/0xCFC, reset control at 0xCF9; PIRQs on IOAPIC 16-19.
+        pci = PCIHostBridge(pirqLines: (16...19).map { ioapic.line($0) }, isaIRQ: { pics.line($0) },
+                            reset: { weakMachine?.requestExit(.reset) })
+        try ports.map(pci, base: 0xCF8, length: 8)
+
+        // Firmware tables in the BIOS area, where Linux looks for them without a BIOS.
+        let mp = MPTable.pc().build(at: UInt32(FirmwareLayout.mpTable))
+        let acpi = ACPITables().build(at: FirmwareLayout.acpi).placed
+        for t in [mp, acpi] { machine.ram.write(t.bytes, at: t.address) }
+
+        machine.interruptSource = (pending: { lapic.interruptPending }, acknowledge: { lapic.acknowledge() })
+        machine.modelSpecificRegisters = (
+            read: { index in lapic.handlesMSR(index) ? lapic.readMSR(index) : nil },
+            write: { index, value in lapic.handlesMSR(index) ? lapic.writeMSR(index, value) : false })
+        machine.timeStampCounterSource = { lapic.tsc(atNanoseconds: clock.now) }
     }
 }

@@ -19,6 +19,21 @@ public protocol Platform: AnyObject {
     func acknowledgeInterrupt() -> UInt8
     /// The engine asks the machine to stop running (power-off, reset, debug exit) after this instruction.
     var stopRequested: Bool { get }
+    /// RDMSR of an MSR a device models (the local APIC's), or nil if no device claims it.
+    func readMSR(_ index: UInt32) -> UInt64?
+    /// WRMSR of an MSR a device models; false if no device claims it (or it refuses the value).
+    func writeMSR(_ index: UInt32, _ value: UInt64) -> Bool
+    /// The time-stamp counter derived from the machine's virtual time, or nil without a clock.
+    var timeStampCounter: UInt64? { get }
+}
+
+extension Platform {
+    /// Platforms without devices that own MSRs.
+    public func readMSR(_ index: UInt32) -> UInt64? { nil }
+    /// Platforms without devices that own MSRs.
+    public func writeMSR(_ index: UInt32, _ value: UInt64) -> Bool { false }
+    /// Platforms without a clock: engines count instructions instead.
+    public var timeStampCounter: UInt64? { nil }
 }
 
 /// Why an engine's `run` returned.
@@ -31,4 +46,7 @@ public enum StopReason: Equatable, Sendable {
     case platformRequest
     /// A triple fault: the CPU shuts down (SDM Vol. 3, 6.15, interrupt 8).
     case tripleFault
+    /// The engine cannot go on (KVM: a failed VM entry, or an instruction the host kernel could not
+    /// emulate, KVM_EXIT_INTERNAL_ERROR). The message says what happened, for a person.
+    case engineFailure(String)
 }

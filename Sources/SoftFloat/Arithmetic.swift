@@ -205,17 +205,17 @@ extension X87Context {
     }
 }
 
-/// floor(sqrt(n)) for n in [2^126, 2^128): a 64-bit result, by Newton's iteration from above.
+/// floor(sqrt(n)) for n in [2^126, 2^128): a 64-bit result.
 @inlinable
 func isqrt(_ n: UInt128) -> UInt64 {
-    // Start from an over-estimate: the square root of the top 64 bits, plus one, times 2^32.
+    // An over-estimate good to 31 bits (the square root of the top 64 bits, plus one, times 2^32),
+    // one Newton step (which stays above the root and leaves an error of at most a few units),
+    // then a correction by exact squares.
     let top = UInt64(truncatingIfNeeded: n >> 64)
     var x = UInt128(isqrt64(top) + 1) << 32
-    while true {
-        let y = (x + n / x) >> 1
-        if y >= x { break }
-        x = y
-    }
+    x = (x + n / x) >> 1
+    while x > UInt128(UInt64.max) || x * x > n { x -= 1 }
+    while x < UInt128(UInt64.max) && (x + 1) * (x + 1) <= n { x += 1 }
     return UInt64(truncatingIfNeeded: x)
 }
 

@@ -172,7 +172,8 @@ extension X87Context {
     // MARK: Compare
 
     /// FCOM/FCOMI (`quiet == false`: any NaN raises IE) and FUCOM/FUCOMI (`quiet == true`: only an SNaN
-    /// does). Unsupported encodings always raise IE. A denormal operand raises DE.
+    /// does). Unsupported encodings always raise IE. A denormal operand raises DE. The result is
+    /// valid even when IE or DE is unmasked: the host sets C0/C2/C3 (or ZF/PF/CF) regardless.
     public mutating func compare(_ a: Extended80, _ b: Extended80, quiet: Bool) -> CompareResult {
         c1 = false
         if a.isUnsupported || b.isUnsupported {

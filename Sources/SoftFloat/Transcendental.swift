@@ -14,7 +14,6 @@ extension X87Context {
     /// Rounds a transcendental result: always inexact (a sticky bit below the 128 bits computed).
     /// `exact`: `w` is the exact result (FYL2X of a power of two): rounded as is, PE still raised.
     /// The host treats such a result as inexact throughout, so a tiny one also raises UE.
-    @inlinable
     mutating func roundTranscendental(_ w: Wide, exact: Bool = false) -> Extended80 {
         if w.sig == 0 { return .zero(negative: w.neg) }
         let r = roundToExtended(sign: w.neg, exp: w.exp, sig: exact ? w.sig : w.sig | 1, bits: 64)
@@ -49,16 +48,16 @@ extension X87Context {
         return roundTranscendental(expm1(t))
     }
 
-    /// e^t - 1 for |t| <= ln 2, by its Taylor series.
-    @inlinable
+    /// e^t - 1 for |t| <= ln 2, by its Taylor series (coefficients 1/n! from the table).
     func expm1(_ t: Wide) -> Wide {
         var sum = t
-        var term = t
-        var n: UInt64 = 2
-        while true {
-            term = (term * t).divided(by: n)
+        var power = t
+        var n = 2
+        while n < WideTables.inverseFactorialSig.count {
+            power = power * t
+            let term = power * WideTables.inverseFactorial(n)
             sum = sum + term
-            if term.sig == 0 || term.exp < sum.exp - 130 { break }
+            if term.exp < sum.exp - 130 { break }
             n += 1
         }
         return sum
@@ -66,36 +65,48 @@ extension X87Context {
 
     // MARK: Logarithms
 
-    /// ln(1 + 2s/(1 - s))... computed as 2 * atanh(s) = 2 (s + s^3/3 + s^5/5 + ...), |s| < 1/5.
-    @inlinable
+    /// ln((1 + s)/(1 - s)) = 2 atanh(s) = 2 (s + s^3/3 + s^5/5 + ...), for |s| <= 0.1716
+    /// (sqrt 2 = (1 + s)/(1 - s) at the edge of the range).
     func twiceAtanh(_ s: Wide) -> Wide {
         let z = s * s
         var sum = Wide.one
         var p = Wide.one
-        var k: UInt64 = 3
-        while true {
+        var k = 3
+        while k < WideTables.reciprocalSig.count {
             p = p * z
-            let term = p.divided(by: k)
+            let term = p * WideTables.reciprocal(k)
             sum = sum + term
-            if term.sig == 0 || term.exp < -132 { break }
+            if term.exp < -132 { break }
             k += 2
         }
         return (s * sum).scaled(1)
     }
 
-    /// log2 of a positive finite non-zero value, as `e + log2(m)` with m in [sqrt(1/2), sqrt(2)).
-    /// Returns nil when the value is an exact power of two (log2 is then the integer e).
-    @inlinable
-    func log2(_ x: Unpacked) -> (integer: Int32, fraction: Wide?) {
+    /// log2 of a positive non-zero value, as `e + log2(m)` with m in [sqrt(1/2), sqrt(2)): m - 1
+    /// is exact, so values near 1 keep their relative accuracy. The fraction is nil when the value
+    /// is an exact power of two (log2 is then the integer e).
+    func log2(_ x: Wide) -> (integer: Int32, fraction: Wide?) {
         var e = x.exp
-        var m = Wide(exp: 0, sig: UInt128(x.sig) << 64)
-        if UInt128(x.sig) << 64 > WideConstants.sqrt2 {
+        var m = Wide(exp: 0, sig: x.sig)
+        if x.sig == 1 << 127 { return (e, nil) }
+        if x.sig > WideConstants.sqrt2 {
             e += 1
             m = m.scaled(-1)
         }
-        if x.sig == 1 << 63 { return (e, nil) }
         let s = (m - .one) / (m + .one)
         return (e, twiceAtanh(s) * WideConstants.wLog2E)
+    }
+
+    /// y * log2(x) for positive x, rounded; exact powers of two give y * e rounded once (PE set).
+    mutating func yLog2(_ y: Wide, _ x: Wide) -> Extended80 {
+        let l = log2(x)
+        var total = Wide(integer: Int64(l.integer))
+        guard let f = l.fraction else {
+            if total.isZero { return .zero(negative: y.neg) }
+            return roundTranscendental(y * total, exact: true)
+        }
+        total = total + f
+        return roundTranscendental(y * total)
     }
 
     /// FYL2X: `y * log2(x)` (x = ST0, y = ST1; the x87 stores into ST1 and pops).
@@ -128,18 +139,13 @@ extension X87Context {
         let ux = Unpacked(x)
         let xBelowOne = ux.exp < 0
         if yZero { return .zero(negative: y.sign != xBelowOne) }
-        let l = log2(ux)
-        var total = Wide(integer: Int64(l.integer))
         // x = 1: an exact zero without PE; x = 2^n: the product y * n rounded once, with PE.
-        guard let f = l.fraction else {
-            if total.isZero { return .zero(negative: y.sign) }
-            return roundTranscendental(Wide(Unpacked(y)) * total, exact: true)
-        }
-        total = total + f
-        return roundTranscendental(Wide(Unpacked(y)) * total)
+        return yLog2(Wide(Unpacked(y)), Wide(ux))
     }
 
-    /// FYL2XP1: `y * log2(x + 1)`, defined for |x| < 1 - sqrt(2)/2 (x = ST0, y = ST1).
+    /// FYL2XP1: `y * log2(x + 1)`, defined for |x| < 1 - sqrt(2)/2 (x = ST0, y = ST1). Beyond that
+    /// range the host (AMD) still returns y * log2(1 + x) for x > -1, and so does this function
+    /// (exact powers of two as in FYL2X); x <= -1 raises IE (the host returns an undefined value).
     public mutating func yLog2XPlusOne(y: Extended80, x: Extended80) -> Extended80 {
         c1 = false
         if let r = screen(x, y) { return r }
@@ -160,6 +166,10 @@ extension X87Context {
         // x <= -1: log of a non-positive number.
         if ux.sign && ux.exp >= 0 { return invalid() }
         let w = Wide(ux)
+        if ux.exp >= -2 {
+            // |x| >= 1/4: 1 + x is exact in 128 bits; the general logarithm.
+            return yLog2(Wide(Unpacked(y)), w + .one)
+        }
         let s = w / (w + .one + .one)
         let l = twiceAtanh(s) * WideConstants.wLog2E
         return roundTranscendental(Wide(Unpacked(y)) * l)
@@ -168,7 +178,6 @@ extension X87Context {
     // MARK: Trigonometric functions
 
     /// Reduces |x| (exp <= 62) modulo pi66/2 exactly: |x| = k * pi66/2 + r, |r| <= pi66/4.
-    @inlinable
     func reduce(_ x: Unpacked) -> (r: Wide, quadrant: UInt64) {
         if x.exp < -1 {
             return (Wide(Unpacked(sign: false, exp: x.exp, sig: x.sig)), 0)
@@ -187,41 +196,37 @@ extension X87Context {
         return (Wide(fixed: rem, scale: 65, neg: neg), UInt64(truncatingIfNeeded: k))
     }
 
-    /// sin r and cos r for |r| <= pi/4 by their Taylor series.
-    @inlinable
+    /// sin r and cos r for |r| <= pi/4 by their Taylor series in z = r^2: sin r = r (1 - z/3! + ...),
+    /// cos r = 1 - z/2! + z^2/4! - ... (coefficients from the table).
     func sinCos(_ r: Wide, wantSin: Bool, wantCos: Bool) -> (sin: Wide, cos: Wide) {
-        let z = r * r
+        let z = (r * r).negated  // the alternating signs come from the powers of -z
         var s = Wide.zero, c = Wide.zero
-        if wantSin {
-            var sum = Wide.one
-            var p = Wide.one
-            var k: UInt64 = 1
-            while true {
-                p = (p * z).divided(by: (2 * k) * (2 * k + 1)).negated
-                sum = sum + p
-                if p.sig == 0 || p.exp < -132 { break }
-                k += 1
+        var sinSum = Wide.one, cosSum = Wide.one
+        var p = Wide.one
+        var k = 1
+        while 2 * k + 1 < WideTables.inverseFactorialSig.count {
+            p = p * z
+            var done = true
+            if wantSin {
+                let t = p * WideTables.inverseFactorial(2 * k + 1)
+                sinSum = sinSum + t
+                if t.exp >= -132 { done = false }
             }
-            s = r * sum
-        }
-        if wantCos {
-            var sum = Wide.one
-            var p = Wide.one
-            var k: UInt64 = 1
-            while true {
-                p = (p * z).divided(by: (2 * k - 1) * (2 * k)).negated
-                sum = sum + p
-                if p.sig == 0 || p.exp < -132 { break }
-                k += 1
+            if wantCos {
+                let t = p * WideTables.inverseFactorial(2 * k)
+                cosSum = cosSum + t
+                if t.exp >= -132 { done = false }
             }
-            c = sum
+            if done { break }
+            k += 1
         }
+        if wantSin { s = r * sinSum }
+        if wantCos { c = cosSum }
         return (s, c)
     }
 
     /// The screening shared by the trigonometric functions. Returns the finished result for special
     /// operands (`outOfRange` when |x| >= 2^63: C2 set, operand unchanged).
-    @inlinable
     mutating func trigScreen(_ a: Extended80) -> (done: Extended80?, outOfRange: Bool) {
         c1 = false
         if a.isUnsupported || a.isInfinity { return (invalid(), false) }
@@ -305,7 +310,6 @@ extension X87Context {
 
     /// atan t for 0 <= t <= 1: reduced to |u| <= 2 - sqrt 3 by atan t = pi/6 + atan((t sqrt3 - 1)/(sqrt3 + t)),
     /// then the series u - u^3/3 + u^5/5 - ...
-    @inlinable
     func atanUnit(_ t: Wide) -> Wide {
         var base = Wide.zero
         var u = t
@@ -315,15 +319,15 @@ extension X87Context {
             u = (t * s3 - .one) / (s3 + t)
             base = WideConstants.wSixthPi
         }
-        let z = u * u
+        let z = (u * u).negated
         var sum = Wide.one
         var p = Wide.one
-        var k: UInt64 = 3
-        while true {
-            p = (p * z).negated
-            let term = p.divided(by: k)
+        var k = 3
+        while k < WideTables.reciprocalSig.count {
+            p = p * z
+            let term = p * WideTables.reciprocal(k)
             sum = sum + term
-            if term.sig == 0 || term.exp < -132 { break }
+            if term.exp < -132 { break }
             k += 2
         }
         return base + u * sum

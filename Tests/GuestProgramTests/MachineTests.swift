@@ -11,7 +11,7 @@ import Testing
         vm.cpu.state = try FlatBinary.load(DemoGuest.image, into: vm.machine.ram, at: DemoGuest.loadAddress, bits: 16)
         let exit = vm.run()
         let text = String(decoding: serial, as: UTF8.self)
-        #expect(exit == .debugExit(value: 0), "exit \(exit), output: \(text)")
+        #expect(exit == .powerOff, "exit \(exit), output: \(text)")
         #expect(text.contains("protected mode: 32-bit flat segments"))
         #expect(text.contains("CPUID vendor: PopekVMPopek"))
         #expect(text.contains("long mode: 64-bit code"))

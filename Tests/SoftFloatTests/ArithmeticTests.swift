@@ -10,6 +10,7 @@ import Testing
                               hostValue: Extended80, _ inputs: @autoclosure () -> String) {
         var ok = host.flags == ctx.flags
         if !ctx.suppressesRegisterResult { ok = ok && hostValue == mine && host.c1 == ctx.c1 }
+        tally.noteFlags(host.flags)
         tally.record(mode: ctx.modeLabel, ok: ok,
                      "\(inputs()) -> host \(hostValue) flags \(hex(UInt16(host.flags.rawValue))) c1 \(host.c1), "
                      + "mine \(mine) flags \(hex(UInt16(ctx.flags.rawValue))) c1 \(ctx.c1)")

@@ -50,6 +50,7 @@ import Testing
             } else {
                 ok = ok && host.mem == mine && host.c1 == ctx.c1
             }
+            tally.noteFlags(host.flags)
             tally.record(mode: ctx.modeLabel, ok: ok,
                          "\(name) \(a) -> host \(hex(host.mem)) sw \(hex(host.status)), mine \(hex(mine)) "
                          + "flags \(hex(UInt16(ctx.flags.rawValue))) c1 \(ctx.c1)")
@@ -110,6 +111,7 @@ import Testing
             } else {
                 ok = ok && host.mem == mine && host.c1 == ctx.c1
             }
+            tally.noteFlags(host.flags)
             tally.record(mode: ctx.modeLabel, ok: ok,
                          "\(name) \(a) -> host \(hex(host.mem)) sw \(hex(host.status)), mine \(hex(mine)) "
                          + "flags \(hex(UInt16(ctx.flags.rawValue))) c1 \(ctx.c1)")
@@ -163,6 +165,7 @@ import Testing
             } else {
                 ok = ok && host.mem == mine.low && host.memHi == mine.high && host.c1 == ctx.c1
             }
+            tally.noteFlags(host.flags)
             tally.record(mode: ctx.modeLabel, ok: ok,
                          "fbstp \(a) -> host \(hex(host.memHi)):\(hex(host.mem)) sw \(hex(host.status)), "
                          + "mine \(hex(mine.high)):\(hex(mine.low)) flags \(hex(UInt16(ctx.flags.rawValue)))")

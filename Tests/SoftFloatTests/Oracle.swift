@@ -78,6 +78,16 @@ struct Tally {
 
     mutating func note(_ key: String) { notes[key, default: 0] += 1 }
 
+    /// Counts the exceptions the host raised, to show which cases a run covered.
+    mutating func noteFlags(_ f: ExceptionFlags) {
+        if f.contains(.invalid) { note("IE") }
+        if f.contains(.denormal) { note("DE") }
+        if f.contains(.zeroDivide) { note("ZE") }
+        if f.contains(.overflow) { note("OE") }
+        if f.contains(.underflow) { note("UE") }
+        if f.contains(.precision) { note("PE") }
+    }
+
     /// Prints the summary line and fails the test on any mismatch.
     func finish(sourceLocation: SourceLocation = #_sourceLocation) {
         let modes = perMode.keys.sorted().map { k in
