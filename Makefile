@@ -1,7 +1,7 @@
 # Popek's front door. `make` builds the release binary; `make test` runs the test suite as CI does.
 SWIFT ?= swift
 
-.PHONY: all build test ci fuzz bench-decoder generate clean
+.PHONY: all build test ci fuzz fuzz-interpreter bench-decoder bench-kvm generate clean
 
 all: build
 
@@ -19,8 +19,17 @@ ci:
 fuzz: build
 	for m in 16 32 64; do python3 Scripts/fuzz-decoder.py --mode $$m --cases 1000000 --seed 1 || exit 1; done
 
+# The interpreter against Unicorn (100,000 sequences per mode), then 1,000,000 random byte programs.
+fuzz-interpreter: build
+	for m in 32 64; do python3 Scripts/diff-unicorn.py --mode $$m --cases 100000 --seed 1 || exit 1; done
+	$$($(SWIFT) build -c release --show-bin-path)/popek fuzz robustness --cases 333334 --seed 1
+
 bench-decoder:
 	bash Scripts/bench-decoder.sh
+
+# KVM engine: CPL3 MIPS on both engines, VM-exit round trip beside raw ioctls in C (needs /dev/kvm).
+bench-kvm:
+	bash Scripts/bench-kvm.sh
 
 # Regenerate generated sources from the tables.
 generate:

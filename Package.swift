@@ -34,7 +34,7 @@ let package = Package(
         // The narrow interface engines use to reach the machine (port I/O, MMIO, interrupts).
         .target(name: "MachineInterface", dependencies: ["X86State"]),
         // The full-emulation engine: decode and execute, soft MMU, exceptions and interrupts.
-        .target(name: "Interpreter", dependencies: ["X86ISA", "X86Decoder", "X86State", "GuestMemory", "MachineInterface"]),
+        .target(name: "Interpreter", dependencies: ["X86ISA", "X86Decoder", "X86State", "GuestMemory", "MachineInterface", "SoftFloat"]),
         // <linux/kvm.h> and fixed-signature ioctl wrappers (Swift cannot call the variadic ioctl).
         .target(name: "CKVM"),
         // A typed Swift layer over /dev/kvm: KVMSystem, KVMVirtualMachine, KVMVCPU, KVMError.
@@ -83,7 +83,7 @@ let package = Package(
             name: "kvm-bench",
             dependencies: ["KVMEngine", "KVM", "Interpreter", "Boot", "GuestMemory", "MachineInterface", "X86State"],
             path: "Benchmarks/KVMBenchmark",
-            exclude: ["c"]
+            exclude: ["c", "guests"]
         ),
         // The same guest programs on every engine: identical results and final CPU state.
         .testTarget(

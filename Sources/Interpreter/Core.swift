@@ -18,4 +18,12 @@ struct Core {
     var nextRIP: UInt64 = 0
     /// The last exception an instruction raised (the first one, when delivering it faulted too).
     var lastException: CPUException? = nil
+    /// A write dropped decoded code: the running block stops after the current instruction.
+    var codeInvalidated = false
+    /// Check the platform (stop request, interrupts, halt) before the next block: set after system
+    /// instructions, device accesses and when an interrupt shadow ends.
+    var pollPlatform = true
+    /// Moves on when cached lookups of code by linear address become stale (TLB flushes, CS loads,
+    /// exceptions and interrupts, decoded code dropped): `JumpCacheEntry` is valid only for its epoch.
+    var epoch: UInt64 = 1
 }

@@ -158,7 +158,7 @@ extension Interpreter {
             let v = try readOperand(ins, 0)
             let r: UInt64 = size == 8 ? v.byteSwapped : size == 4 ? UInt64(UInt32(truncatingIfNeeded: v).byteSwapped) : 0
             try writeOperand(ins, 0, r)
-        case .nop, .pause, .wait, .fnop, .endbr32, .endbr64, .prefetchnta, .prefetcht0, .prefetcht1, .prefetcht2, .prefetchw:
+        case .nop, .pause, .endbr32, .endbr64, .prefetchnta, .prefetcht0, .prefetcht1, .prefetcht2, .prefetchw:
             break
 
         // MARK: Control transfer (SDM Vol. 1, 6.3)
@@ -237,6 +237,8 @@ extension Interpreter {
             }
 
         // MARK: Strings (SDM Vol. 1, 7.3.9)
+        case .movsd where ins.map != 0, .cmpsd where ins.map != 0:
+            try executeSystem(ins)  // the SSE2 MOVSD/CMPSD (F2 0F 10/11/C2) share the string mnemonics
         case .movsb, .movsw, .movsd, .movsq, .cmpsb, .cmpsw, .cmpsd, .cmpsq, .stosb, .stosw, .stosd, .stosq,
              .lodsb, .lodsw, .lodsd, .lodsq, .scasb, .scasw, .scasd, .scasq, .insb, .insw, .insd, .outsb, .outsw, .outsd:
             try stringInstruction(ins)

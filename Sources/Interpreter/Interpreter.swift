@@ -21,6 +21,11 @@ public final class Interpreter {
     let decoders: (Decoder, Decoder, Decoder)
     /// Physical address mask: 20 bits (8086), 24 bits (80286), 52 bits otherwise.
     let physicalMask: UInt64
+    /// The decode cache (CodeCache.swift). SAFETY: allocated in init, freed in deinit, like `core`.
+    let code: UnsafeMutablePointer<CodeCache>
+    /// The software TLB (SoftTLB.swift), and its entries (for the fast path). SAFETY: as `code`.
+    let tlb: UnsafeMutablePointer<SoftTLB>
+    let tlbEntries: UnsafeMutablePointer<TLBEntry>
 
     public init(ram: GuestRAM, platform: Platform, model: CPUModel = .x86_64) {
         core = .allocate(capacity: 1)
@@ -38,6 +43,12 @@ public final class Interpreter {
         case .i80286: physicalMask = 0xFF_FFFF
         case .x86_64: physicalMask = (1 << 52) - 1
         }
+        code = .allocate(capacity: 1)
+        // The 8086 and 80286 models run uncached (their single-step vectors rewrite RAM behind the CPU).
+        code.initialize(to: CodeCache(ramSize: model == .x86_64 ? ram.size : 0))
+        tlb = .allocate(capacity: 1)
+        tlb.initialize(to: SoftTLB())
+        tlbEntries = tlb.pointee.entries
         reset()
     }
 
@@ -61,11 +72,19 @@ public final class Interpreter {
         }
         core.pointee.cpu = s
         core.pointee.flags = LazyFlags()
+        invalidateAllCode()
+        flushTranslations(global: true)
     }
 
     deinit {
         core.deinitialize(count: 1)
         core.deallocate()
+        code.pointee.release()
+        code.deinitialize(count: 1)
+        code.deallocate()
+        tlb.pointee.release()
+        tlb.deinitialize(count: 1)
+        tlb.deallocate()
     }
 
     /// The CPU state, with the status flags computed. Setting it loads a new state.
@@ -78,6 +97,10 @@ public final class Interpreter {
         set {
             core.pointee.cpu = newValue
             core.pointee.flags.op = .none
+            // A new state usually comes with new memory contents (a loader, a test case).
+            invalidateAllCode()
+            flushTranslations(global: true)
+            core.pointee.pollPlatform = true
         }
     }
 
@@ -112,6 +135,7 @@ public final class Interpreter {
     /// Runs up to `budget` instructions. Exceptions are delivered to the guest; only a triple fault,
     /// a halt, or a platform request stops early.
     public func run(budget: UInt64) -> StopReason {
+        if model == .x86_64 { return runBlocks(budget: budget) }
         var remaining = budget
         while remaining > 0 {
             if platform.stopRequested { return .platformRequest }
@@ -130,6 +154,7 @@ public final class Interpreter {
 
     /// Executes one instruction (or takes one interrupt). Returns a stop reason on triple fault.
     public func step() -> StopReason? {
+        if model == .x86_64 { return stepBlock() }
         let c = core
         // External interrupts are recognized between instructions (SDM Vol. 3, 6.8).
         if c.pointee.cpu.interruptShadow {

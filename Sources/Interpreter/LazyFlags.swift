@@ -13,6 +13,9 @@ enum FlagOp: UInt8 {
     case logic
     /// INC/DEC: like ADD/SUB of 1, CF unchanged (kept in `carryIn`).
     case inc, dec
+    /// CF and OF given (bits 0 and 11 of `carryIn`), SF ZF PF from the result, AF clear: the x86-64
+    /// model's SHL/SHR/SAR and IMUL, as the interpreter's fast handlers record them.
+    case givenCarryOverflow
 }
 
 /// The lazily evaluated status flags (OF SF ZF AF PF CF).
@@ -38,6 +41,7 @@ struct LazyFlags {
         case .sub, .sbb: return top((~dst & src) | ((~dst | src) & result)) != 0
         case .logic: return false
         case .inc, .dec: return carryIn != 0
+        case .givenCarryOverflow: return carryIn & 1 != 0
         }
     }
 
@@ -55,6 +59,7 @@ struct LazyFlags {
         case .add, .adc, .inc: return top((dst ^ result) & (src ^ result)) != 0
         case .sub, .sbb, .dec: return top((dst ^ src) & (dst ^ result)) != 0
         case .logic: return false
+        case .givenCarryOverflow: return carryIn & 0x800 != 0
         }
     }
 
@@ -65,7 +70,7 @@ struct LazyFlags {
     @inline(__always) func auxiliary(_ rflags: UInt64) -> Bool {
         switch op {
         case .none: return rflags & 0x10 != 0
-        case .logic: return false
+        case .logic, .givenCarryOverflow: return false
         default: return (dst ^ src ^ result) & 0x10 != 0
         }
     }

@@ -21,6 +21,7 @@ extension Interpreter {
             default: return p.loadUnaligned(as: UInt64.self)
             }
         }
+        core.pointee.pollPlatform = true  // a device access may raise an interrupt or end the run
         return platform.mmioRead(a, size: size)
     }
 
@@ -42,20 +43,17 @@ extension Interpreter {
             }
             return
         }
+        core.pointee.pollPlatform = true
         platform.mmioWrite(a, size: size, value: value)
     }
 
     // MARK: - Linear memory (paging)
 
-    /// Drops cached linear-to-physical translations: on CR3 loads and task switches (`global` also
-    /// drops global pages: CR4.PGE/PAE/PSE and CR0.PG/WP changes). The software TLB hooks in here.
-    func flushTranslations(global: Bool) {}
-
-    /// Translates a linear address to physical (SDM Vol. 3, chapter 4 "Paging"), setting accessed and
-    /// dirty bits, or raises #PF with CR2 set.
-    func translate(_ linear: UInt64, _ access: AccessKind) throws(CPUException) -> UInt64 {
+    /// Walks the page tables for a linear address (SDM Vol. 3, chapter 4 "Paging"), setting accessed
+    /// and dirty bits, or raises #PF with CR2 set. `walk` receives what the software TLB needs to
+    /// cache the translation (`translate` in SoftTLB.swift is the entry point; paging must be on).
+    func pageWalk(_ linear: UInt64, _ access: AccessKind, _ walk: inout PageWalk) throws(CPUException) -> UInt64 {
         let cpu = core.pointee.cpu
-        if cpu.cr0 & 0x8000_0000 == 0 { return linear }
         let user = cpl == 3
         let write = access == .write
         let wp = cpu.cr0 & 0x1_0000 != 0
@@ -70,34 +68,45 @@ extension Interpreter {
             return .pageFault(code)
         }
         var userOK = true, writeOK = true, executeOK = true
-        var entryAddresses: [UInt64] = []
-        entryAddresses.reserveCapacity(4)
+        // The addresses of the entries used, in walk order (at most 4; no allocation).
+        var entryAddresses: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        var entryCount = 0
+        func used(_ a: UInt64) {
+            switch entryCount {
+            case 0: entryAddresses.0 = a
+            case 1: entryAddresses.1 = a
+            case 2: entryAddresses.2 = a
+            default: entryAddresses.3 = a
+            }
+            entryCount += 1
+        }
         var pageBase: UInt64 = 0
         var pageMask: UInt64 = 0xFFF
         if cpu.cr4 & 0x20 != 0 {
             // PAE or 4-level paging: 8-byte entries.
             let longMode = cpu.msr.efer & 0x400 != 0
             var table: UInt64
-            var levels: [Int]
+            // Levels from the top: 4-level paging 39, 30, 21, 12; PAE (after the PDPTE) 21, 12.
+            let firstShift: Int
             if longMode {
                 table = cpu.cr3 & 0x000F_FFFF_FFFF_F000
-                levels = [39, 30, 21, 12]
+                firstShift = 39
             } else {
                 let pdpteAddress = (cpu.cr3 & 0xFFFF_FFE0) + ((linear >> 30) & 3) * 8
                 let pdpte = readPhysical(pdpteAddress, 8)
                 if pdpte & 1 == 0 { throw fault(false) }
                 table = pdpte & 0x000F_FFFF_FFFF_F000
-                levels = [21, 12]
+                firstShift = 21
             }
-            for (i, shift) in levels.enumerated() {
+            for shift in stride(from: firstShift, through: 12, by: -9) {
                 let address = table + ((linear >> UInt64(shift)) & 0x1FF) * 8
                 let e = readPhysical(address, 8)
                 if e & 1 == 0 { throw fault(false) }
                 if e & 2 == 0 { writeOK = false }
                 if e & 4 == 0 { userOK = false }
                 if nxe && e & (1 << 63) != 0 { executeOK = false }
-                entryAddresses.append(address)
-                let last = i == levels.count - 1
+                used(address)
+                let last = shift == 12
                 if !last && (shift == 21 || shift == 30) && e & 0x80 != 0 {
                     pageMask = (1 << UInt64(shift)) - 1
                     pageBase = e & 0x000F_FFFF_FFFF_F000 & ~pageMask
@@ -116,7 +125,7 @@ extension Interpreter {
             if pde & 1 == 0 { throw fault(false) }
             if pde & 2 == 0 { writeOK = false }
             if pde & 4 == 0 { userOK = false }
-            entryAddresses.append(pdeAddress)
+            used(pdeAddress)
             if pde & 0x80 != 0 && cpu.cr4 & 0x10 != 0 {
                 pageMask = 0x3F_FFFF
                 pageBase = (pde & 0xFFC0_0000) | ((pde & 0x1_E000) << 19)
@@ -126,7 +135,7 @@ extension Interpreter {
                 if pte & 1 == 0 { throw fault(false) }
                 if pte & 2 == 0 { writeOK = false }
                 if pte & 4 == 0 { userOK = false }
-                entryAddresses.append(pteAddress)
+                used(pteAddress)
                 pageBase = pte & 0xFFFF_F000
             }
         }
@@ -135,18 +144,38 @@ extension Interpreter {
         if access == .execute && !executeOK { throw fault(true) }
         // Accessed bits on every level, dirty on the last on a write (SDM Vol. 3, 4.8).
         let entrySize = cpu.cr4 & 0x20 != 0 ? 8 : 4
-        for (i, a) in entryAddresses.enumerated() {
+        var leaf: UInt64 = 0
+        for i in 0..<entryCount {
+            let a = i == 0 ? entryAddresses.0 : i == 1 ? entryAddresses.1 : i == 2 ? entryAddresses.2 : entryAddresses.3
             var e = readPhysical(a, entrySize)
             var updated = e | 0x20
-            if i == entryAddresses.count - 1 && write { updated |= 0x40 }
+            if i == entryCount - 1 && write { updated |= 0x40 }
             if updated != e { e = updated; writePhysical(a, entrySize, e) }
+            leaf = e
         }
+        walk.writable = user ? userOK && writeOK : writeOK || !wp
+        walk.executable = (!user || userOK) && executeOK
+        walk.dirty = leaf & 0x40 != 0
+        walk.global = leaf & 0x100 != 0 && cpu.cr4 & 0x80 != 0
+        walk.large = pageMask != 0xFFF
         return pageBase | (linear & pageMask)
     }
 
     /// Reads linear memory, splitting accesses that cross a page.
+    @inline(__always)
     func readLinear(_ linear: UInt64, _ size: Int, _ access: AccessKind = .read) throws(CPUException) -> UInt64 {
         if core.pointee.cpu.cr0 & 0x8000_0000 == 0 { return readPhysical(linear, size) }
+        // The software TLB: one compare (also false for an access crossing into the next page).
+        let e = tlbEntries[SoftTLB.index(linear, user: userAccess)]
+        if (access == .execute ? e.execute : e.read) == (linear &+ UInt64(size &- 1)) & ~0xFFF {
+            return hostLoad(e.addend &+ linear, size)
+        }
+        return try readLinearSlow(linear, size, access)
+    }
+
+    /// `readLinear` after a TLB miss: walks, and splits accesses that cross a page.
+    @inline(never)
+    func readLinearSlow(_ linear: UInt64, _ size: Int, _ access: AccessKind) throws(CPUException) -> UInt64 {
         if (linear & 0xFFF) &+ UInt64(size) <= 0x1000 {
             return readPhysical(try translate(linear, access), size)
         }
@@ -159,8 +188,21 @@ extension Interpreter {
     }
 
     /// Writes linear memory; a write that crosses a page checks both pages before writing either.
+    @inline(__always)
     func writeLinear(_ linear: UInt64, _ size: Int, _ value: UInt64) throws(CPUException) {
         if core.pointee.cpu.cr0 & 0x8000_0000 == 0 { writePhysical(linear, size, value); return }
+        let e = tlbEntries[SoftTLB.index(linear, user: userAccess)]
+        if e.write == (linear &+ UInt64(size &- 1)) & ~0xFFF {
+            hostStore(e.addend &+ linear, size, value)
+            return
+        }
+        try writeLinearSlow(linear, size, value)
+    }
+
+    /// `writeLinear` after a TLB miss (or to a code page): walks, and checks both pages of an access
+    /// that crosses a page before writing either.
+    @inline(never)
+    func writeLinearSlow(_ linear: UInt64, _ size: Int, _ value: UInt64) throws(CPUException) {
         if (linear & 0xFFF) &+ UInt64(size) <= 0x1000 {
             writePhysical(try translate(linear, .write), size, value)
             return

@@ -6,6 +6,8 @@ extension Interpreter {
     /// Instructions beyond the core integer set: bit operations, conditional moves, and the system
     /// instructions. Anything not implemented raises #UD, so a guest sees a CPU without the feature.
     func executeSystem(_ ins: Instruction) throws(CPUException) {
+        // x87, MMX, SSE and XSAVE (FPUSIMDDispatch.swift), before the name-based SETcc/CMOVcc tests below.
+        if try executeFPUSIMD(ins) { return }
         let c = core
         let name = ins.mnemonic.name
         // SETcc and CMOVcc share the Jcc condition encoding.
@@ -260,8 +262,6 @@ extension Interpreter {
             gpr[0] = c.pointee.cpu.xcr0 & 0xFFFF_FFFF
             gpr[2] = c.pointee.cpu.xcr0 >> 32
         default:
-            // x87, MMX, SSE and XSAVE (FPUSIMDDispatch.swift); anything else is #UD.
-            if try executeFPUSIMD(ins) { return }
             throw .invalidOpcode
         }
     }

@@ -45,7 +45,7 @@ struct Run: ParsableCommand {
     @Option(help: "Guest RAM: a size in MiB, or with a K, M or G suffix (16M to 3G).")
     var memory: String = "512M"
 
-    @Option(help: "The execution engine: interpreter.")
+    @Option(help: "The execution engine: interpreter, or kvm (hardware-assisted, needs a usable /dev/kvm).")
     var engine: String = "interpreter"
 
     @Option(help: "Where COM1 goes: stdio, file:PATH, or none.")
@@ -58,8 +58,8 @@ struct Run: ParsableCommand {
         guard Run.parseMemory(memory) != nil else {
             throw ValidationError("--memory '\(memory)' is not a size between 16M and 3G (e.g. 512M, 1G)")
         }
-        guard engine == "interpreter" else {
-            throw ValidationError("--engine '\(engine)': only 'interpreter' is available in this build")
+        guard EngineKind(rawValue: engine) != nil else {
+            throw ValidationError("--engine '\(engine)': choose 'interpreter' or 'kvm'")
         }
         if kernel != nil && flat != nil { throw ValidationError("give --kernel or --flat, not both") }
         if initrd != nil && kernel == nil { throw ValidationError("--initrd needs --kernel") }
@@ -113,10 +113,12 @@ struct Run: ParsableCommand {
         }
         let vm: VirtualMachine
         do {
-            vm = try VirtualMachine(memory: memoryBytes, serialOutput: serialSink, console: consoleSink)
+            vm = try VirtualMachine(memory: memoryBytes, engine: EngineKind(rawValue: engine)!,
+                                    serialOutput: serialSink, console: consoleSink)
         } catch {
             fail("cannot create the machine: \(error)")
         }
+        for note in vm.engineNotes { FileHandle.standardError.write((note + "\n").data(using: .utf8)!) }
         do {
             if let kernel {
                 let image = try readFile(kernel)
@@ -162,15 +164,13 @@ struct Run: ParsableCommand {
         let exit = vm.run()
         if interactive { tcsetattr(0, TCSANOW, &saved) }
         serialFile?.closeFile()
+        if case .engineFailure(let message) = exit {
+            FileHandle.standardError.write("popek: error: the \(vm.cpu.name) engine stopped: \(message)\n".data(using: .utf8)!)
+        }
         if stats {
-            let seconds = Date().timeIntervalSince(start)
-            let n = vm.cpu.instructionsRetired
-            var s = "popek: \(exit) after \(String(format: "%.2f", seconds)) s\n"
-            s += "  instructions retired   \(n) (\(String(format: "%.1f", Double(n) / max(seconds, 1e-9) / 1e6)) MIPS)\n"
-            s += "  privileged executed    \(vm.cpu.privilegedExecuted)\n"
-            s += "  sensitive-unprivileged \(vm.cpu.sensitiveExecuted)\n"
-            s += "  I/O operations         \(vm.cpu.ioOperations)\n"
-            FileHandle.standardError.write(s.data(using: .utf8)!)
+            let report = statisticsReport(exit: "\(exit)", seconds: Date().timeIntervalSince(start), engine: vm.cpu.name,
+                                          vm.cpu.statistics)
+            FileHandle.standardError.write(report.data(using: .utf8)!)
         }
         if exit.exitStatus != 0 { throw ExitCode(exit.exitStatus) }
     }

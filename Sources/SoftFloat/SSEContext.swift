@@ -152,9 +152,10 @@ extension SSEContext {
     /// Rounds `sig * 2^(exp - 63)` (bit 63 of `sig` set; any sticky information in bit 0) to the
     /// format, with the MXCSR rules: tininess detected after rounding; a tiny result with UE masked
     /// is flushed to zero (FTZ; UE and PE) or denormalised (UE and PE only if inexact); UE unmasked:
-    /// UE alone for every tiny result (the caller suppresses the destination); overflow with OE
+    /// UE for every tiny result (the caller suppresses the destination); overflow with OE
     /// masked gives infinity or the largest finite value by rounding direction (OE, PE); OE unmasked:
-    /// OE alone. The value returned when an unmasked exception suppresses the result is a zero.
+    /// OE, and PE if the result rounded with an unbounded exponent is inexact. The value returned when
+    /// an unmasked exception suppresses the result is a zero.
     @inlinable
     mutating func round(sign: Bool, exp: Int32, sig: UInt64, _ f: BinaryFormat) -> UInt64 {
         let k = 63 - f.fractionBits  // bits below the last significand bit
@@ -165,7 +166,10 @@ extension SSEContext {
             if e == f.emin - 1 { tiny = !roundBits(sign: sign, sig, dropping: k).carry }
             if tiny {
                 if !masks.contains(.underflow) {
+                    // Unmasked: UE for every tiny result, PE if the result rounded with an unbounded
+                    // exponent is inexact; the destination is not written.
                     flags.insert(.underflow)
+                    if roundBits(sign: sign, sig, dropping: k).inexact { flags.insert(.precision) }
                     return signBits
                 }
                 if flushToZero {
@@ -188,6 +192,7 @@ extension SSEContext {
         if e > f.emax {
             if !masks.contains(.overflow) {
                 flags.insert(.overflow)
+                if r.inexact { flags.insert(.precision) }
                 return signBits
             }
             flags.formUnion([.overflow, .precision])

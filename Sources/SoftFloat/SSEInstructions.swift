@@ -60,8 +60,19 @@ extension SSEContext {
     @inlinable
     public mutating func execute(_ op: SSEOperation, _ a: SSEVector, _ b: SSEVector, immediate: UInt8 = 0) -> SSEVector {
         let r = compute(op, a, b, immediate)
-        finishInstruction()
+        if op != .dpps && op != .dppd { finishInstruction() }
         return r
+    }
+
+    /// Ends one stage of a multi-stage instruction (DPPS, DPPD): the reporting rule applies to the
+    /// stage's own flags, which join those of the earlier stages (`before`). Returns true when an
+    /// unmasked exception stops the instruction there (measured on the host: the later stages then
+    /// raise nothing).
+    @inlinable
+    mutating func endStage(_ before: ExceptionFlags) -> Bool {
+        finishInstruction()
+        flags.formUnion(before)
+        return raisesException
     }
 
     @usableFromInline
@@ -126,19 +137,36 @@ extension SSEContext {
             return SSEVector(add(a[0], b[0], d, subtract: true), add(a[1], b[1], d, subtract: false))
 
         case .dpps:
+            // Three stages: the selected products (unselected ones are +0 and raise nothing), the
+            // pairwise sums, the total.
+            var before = flags
+            flags = []
             var p: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
             if imm & 0x10 != 0 { p.0 = multiply(lane32(a, 0), lane32(b, 0), s) }
             if imm & 0x20 != 0 { p.1 = multiply(lane32(a, 1), lane32(b, 1), s) }
             if imm & 0x40 != 0 { p.2 = multiply(lane32(a, 2), lane32(b, 2), s) }
             if imm & 0x80 != 0 { p.3 = multiply(lane32(a, 3), lane32(b, 3), s) }
+            if endStage(before) { return a }
+            before = flags
+            flags = []
             let t0 = add(p.0, p.1, s, subtract: false)
             let t1 = add(p.2, p.3, s, subtract: false)
+            if endStage(before) { return a }
+            before = flags
+            flags = []
             let sum = add(t0, t1, s, subtract: false)
+            if endStage(before) { return a }
             return lanes32(imm & 1 != 0 ? sum : 0, imm & 2 != 0 ? sum : 0, imm & 4 != 0 ? sum : 0, imm & 8 != 0 ? sum : 0)
         case .dppd:
+            let before = flags
+            flags = []
             let p0 = imm & 0x10 != 0 ? multiply(a[0], b[0], d) : 0
             let p1 = imm & 0x20 != 0 ? multiply(a[1], b[1], d) : 0
+            if endStage(before) { return a }
+            let products = flags
+            flags = []
             let sum = add(p0, p1, d, subtract: false)
+            if endStage(products) { return a }
             return SSEVector(imm & 1 != 0 ? sum : 0, imm & 2 != 0 ? sum : 0)
 
         case .roundps, .roundpd, .roundss, .roundsd:
@@ -151,10 +179,10 @@ extension SSEContext {
             default: return SSEVector(roundToIntegral(b[0], d, mode: mode, suppressInexact: quiet), a[1])
             }
 
-        case .rcpps: return packed32(b, b) { ctx, x, _ in ctx.reciprocalEstimate(UInt32(truncatingIfNeeded: x)) }
-        case .rcpss: return withLane0(a, reciprocalEstimate(UInt32(truncatingIfNeeded: lane32(b, 0))))
-        case .rsqrtps: return packed32(b, b) { ctx, x, _ in ctx.reciprocalSquareRootEstimate(UInt32(truncatingIfNeeded: x)) }
-        case .rsqrtss: return withLane0(a, reciprocalSquareRootEstimate(UInt32(truncatingIfNeeded: lane32(b, 0))))
+        case .rcpps: return packed32(b, b) { ctx, x, _ in ctx.reciprocalEstimateBits(UInt32(truncatingIfNeeded: x)) }
+        case .rcpss: return withLane0(a, reciprocalEstimateBits(UInt32(truncatingIfNeeded: lane32(b, 0))))
+        case .rsqrtps: return packed32(b, b) { ctx, x, _ in ctx.reciprocalSquareRootEstimateBits(UInt32(truncatingIfNeeded: x)) }
+        case .rsqrtss: return withLane0(a, reciprocalSquareRootEstimateBits(UInt32(truncatingIfNeeded: lane32(b, 0))))
 
         case .cvtps2pd:
             return SSEVector(convert(lane32(b, 0), from: s, to: d), convert(lane32(b, 1), from: s, to: d))

@@ -1,35 +1,40 @@
 /// RCPPS/RCPSS and RSQRTPS/RSQRTSS: approximate reciprocal and reciprocal square root (relative error
-/// at most 1.5 * 2^-12, SDM Vol. 2). The approximation itself is implementation-specific; see
-/// Documentation/SSEFloat.md. Neither raises any exception nor reads the rounding control; denormal
-/// operands read as zeros and tiny results are flushed to zero, whatever DAZ and FTZ say.
+/// at most 1.5 * 2^-12, SDM Vol. 2). The approximation is implementation-specific: these reproduce
+/// the AMD EPYC host bit for bit (12-bit results from 4096/8192-entry tables, SSEEstimateTables);
+/// see Documentation/SSEFloat.md. Neither raises any exception nor reads the rounding control;
+/// denormal operands read as zeros and tiny results are flushed to zero, whatever DAZ and FTZ say.
 
 extension SSEContext {
-    /// 1/x, 12 significant bits.
+    /// RCPSS: 1/x with 12 significant bits (binary32 bits in and out).
     @inlinable
-    func reciprocalEstimate(_ x: UInt32) -> UInt64 {
+    public func reciprocalEstimate(_ x: UInt32) -> UInt32 {
+        UInt32(truncatingIfNeeded: reciprocalEstimateBits(x))
+    }
+
+    /// RSQRTSS: 1/sqrt(x) with 12 significant bits (binary32 bits in and out).
+    @inlinable
+    public func reciprocalSquareRootEstimate(_ x: UInt32) -> UInt32 {
+        UInt32(truncatingIfNeeded: reciprocalSquareRootEstimateBits(x))
+    }
+
+    @inlinable
+    func reciprocalEstimateBits(_ x: UInt32) -> UInt64 {
         let f = BinaryFormat.single
         let bits = UInt64(x)
         let signBits = bits & f.signBit
         if f.isNaN(bits) { return bits | f.quietBit }
         if f.isInfinity(bits) { return signBits }
         if bits & f.exponentMask == 0 { return signBits | f.exponentMask }  // zero or denormal
-        let biased = Int32((bits & f.exponentMask) >> 23)
-        let m = Int((bits >> 11) & 0xFFF)
-        let r = SSEEstimateTables.reciprocal(m)  // 1/1.m in (1/2, 1] as a 12-bit fraction of 2^12
-        // 1/x = (r / 2^12) * 2^-(biased - 127): r has its leading bit at 2^11 (or r = 2^12).
-        var e = 127 - (biased - 127) - 1
-        var sig = UInt64(r)
-        if sig == 1 << 12 {
-            sig = 1 << 11
-            e += 1
-        }
+        let biased = Int((bits & f.exponentMask) >> 23)
+        // x = 1.m * 2^(biased - 127); 1/x = (v / 8192) * 2^(127 - biased), v in [4096, 8192).
+        let v = SSEEstimateTables.reciprocal(Int((bits >> 11) & 0xFFF))
+        let e = 253 - biased
         if e <= 0 { return signBits }  // tiny: flushed
-        return signBits | UInt64(e) << 23 | (sig & 0x7FF) << 12
+        return signBits | UInt64(e) << 23 | UInt64(v - 4096) << 11
     }
 
-    /// 1/sqrt(x), 12 significant bits.
     @inlinable
-    func reciprocalSquareRootEstimate(_ x: UInt32) -> UInt64 {
+    func reciprocalSquareRootEstimateBits(_ x: UInt32) -> UInt64 {
         let f = BinaryFormat.single
         let bits = UInt64(x)
         let signBits = bits & f.signBit
@@ -37,41 +42,11 @@ extension SSEContext {
         if bits & f.exponentMask == 0 { return signBits | f.exponentMask }  // zero or denormal
         if signBits != 0 { return f.defaultNaN }
         if f.isInfinity(bits) { return 0 }
-        let biased = Int32((bits & f.exponentMask) >> 23)
-        let unbiased = biased - 127
+        let unbiased = Int((bits & f.exponentMask) >> 23) - 127
         let odd = unbiased & 1 != 0
-        let m = Int((bits >> 11) & 0xFFF)
-        // x = 1.m * 2^(2k) or 2 * 1.m * 2^(2k): 1/sqrt(x) = t * 2^-k, t in (1/2, 1] or (1/sqrt 8, 1/sqrt 2].
-        let r = SSEEstimateTables.reciprocalSquareRoot(m, odd: odd)
+        // x = 1.m * 2^(2k) or 2 * 1.m * 2^(2k): 1/sqrt(x) = (v / 8192) * 2^-k, v in [4096, 8192).
+        let v = SSEEstimateTables.reciprocalSquareRoot(Int((bits >> 11) & 0xFFF), odd: odd)
         let k = (unbiased - (odd ? 1 : 0)) / 2
-        var e = 127 - k - 1
-        var sig = UInt64(r)
-        if sig == 1 << 12 {
-            sig = 1 << 11
-            e += 1
-        }
-        return UInt64(e) << 23 | (sig & 0x7FF) << 12
-    }
-}
-
-/// The estimate tables, indexed by the top 12 fraction bits of the operand (and the exponent's
-/// parity for the square root).
-@usableFromInline
-enum SSEEstimateTables {
-    /// 2^12 / (1 + (m + 1/2) / 2^12), rounded: a 12-bit value in [2^11, 2^12].
-    @inlinable
-    static func reciprocal(_ m: Int) -> Int {
-        let num = UInt64(1) << 37  // 2^12 * 2^12 * 2^13 (for the half step)
-        let den = UInt64(2 * (4096 + m) + 1)  // 2^13 * (1 + (m + 1/2) / 2^12)
-        return Int((num / den + 1) >> 1)
-    }
-
-    /// 2^12 / sqrt(1.m) (even exponent) or 2^12 / sqrt(2 * 1.m) (odd), rounded: 12 bits.
-    @inlinable
-    static func reciprocalSquareRoot(_ m: Int, odd: Bool) -> Int {
-        // t = 2^12 / sqrt(v), v = (2 * (4096 + m) + 1) / 8192 * (odd ? 2 : 1). t^2 = 2^24 / v.
-        let v = UInt64(2 * (4096 + m) + 1) * (odd ? 2 : 1)  // v * 8192
-        let r = isqrt64((UInt64(1) << 39) / v)  // (2t)^2 = 2^39 / v; r = 2t, truncated
-        return Int((r + 1) >> 1)
+        return UInt64(126 - k) << 23 | UInt64(v - 4096) << 11
     }
 }

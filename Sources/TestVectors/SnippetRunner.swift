@@ -201,6 +201,9 @@ public final class SnippetRunner {
     let states: (CPUState, CPUState)
     /// The instruction budget per case (a REP string counts as one per slice of 4096 elements).
     public var budget: Int
+    /// Run each case whole (`run` to a HLT planted at its end) instead of instruction by instruction:
+    /// set by the environment variable POPEK_SNIPPET_WHOLE.
+    public var wholeRuns = getenv("POPEK_SNIPPET_WHOLE") != nil
 
     public init(budget: Int = 10_000) throws {
         ram = try GuestRAM(size: Self.ramSize)
@@ -263,6 +266,25 @@ public final class SnippetRunner {
         var status = "budget"
         var stopRIP: UInt64? = nil
         var steps = 0
+        if wholeRuns && c.end >= c.codeAddress + UInt64(c.code.count) && c.end >> 12 == c.codeAddress >> 12 {
+            // POPEK_SNIPPET_WHOLE=1: a HLT at the end address and one `run`, so that the decode cache's
+            // multi-instruction blocks run as in a guest (`step` runs one instruction at a time).
+            ram.write([0xF4], at: c.end)
+            cpu.invalidateCode(physicalAddress: c.end, count: 1)
+            let stop = cpu.run(budget: UInt64(budget))
+            let rip = cpu.state.rip
+            if platform.wild {
+                status = "wild"
+            } else if stop == .tripleFault, let e = cpu.lastException {
+                status = e.vector == 14 ? "wild" : "exc\(e.vector)"
+            } else if stop == .halted {
+                status = rip == c.end &+ 1 ? "end" : "halt"
+                if status == "end" { stopRIP = c.end }
+            } else {
+                status = stop == .budgetExhausted ? "budget" : "\(stop)"
+            }
+            steps = budget
+        }
         while steps < budget {
             let rip = cpu.state.rip
             if rip == c.end { status = "end"; break }

@@ -41,8 +41,9 @@ func assemble(_ name: String) throws -> [UInt8] {
 /// Self-checking guest programs (NASM sources in Guests/selftest) run on the interpreter and report
 /// pass (0) or the number of the failed check through port 0xF4.
 @Suite struct GuestProgramTests {
-    static let programs: [(String, Int)] = [("exceptions64", 64), ("paging32", 32), ("smc", 32), ("taskswitch", 32), ("v86", 32),
-                                                    ("simd64", 64)]
+    static let programs: [(String, Int)] = [("exceptions64", 64), ("paging32", 32), ("smc", 32), ("mmu64", 64), ("taskswitch", 32), ("v86", 32),
+                                                    ("simd64", 64), ("fpu32", 32), ("fpu16", 16), ("x87arith32", 32),
+                                                    ("user64", 64), ("cpuid64", 64), ("msr64", 64), ("ssefloat64", 64)]
 
     @Test("self-checking guest programs on the interpreter", arguments: programs)
     func program(name: String, bits: Int) throws {
@@ -50,7 +51,8 @@ func assemble(_ name: String) throws -> [UInt8] {
         let ram = try GuestRAM(size: 64 << 20)
         let platform = TestPlatform()
         let cpu = Interpreter(ram: ram, platform: platform, model: .x86_64)
-        cpu.state = try FlatBinary.load(image, into: ram, at: 0x8000, bits: bits)
+        // 16-bit programs run at 1000:0000 (so that real-mode linear addresses exceed 16 bits).
+        cpu.state = try FlatBinary.load(image, into: ram, at: bits == 16 ? 0x10000 : 0x8000, bits: bits)
         let stop = cpu.run(budget: 10_000_000)
         let text = String(decoding: platform.output, as: UTF8.self)
         #expect(platform.exitValue == 0, "\(name): exit value \(platform.exitValue.map(String.init) ?? "none") (check that failed), stop \(stop), rip 0x\(String(cpu.state.rip, radix: 16)), output \(text)")

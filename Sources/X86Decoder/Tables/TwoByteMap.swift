@@ -117,9 +117,10 @@ extension OpcodeTableText {
     0F A4 /r | shld Ev,Gv,Ib
     0F A5 /r | shld Ev,Gv,CL
 
-    # 0F A6/A7: VIA PadLock (REP-prefixed; XSTORE also without). MONTMUL needs 32/64-bit addressing.
+    # 0F A6/A7: VIA PadLock (REP-prefixed; XSTORE also without). MONTMUL needs 32/64-bit addressing;
+    # with 64-bit addressing iced accepts only ModRM C0 (its fuzzing showed C1-C7 invalid there).
     F3 0F A6 C0+i a32 | montmul
-    F3 0F A6 C0+i a64 W0 | montmul
+    F3 0F A6 C0 a64 | montmul
     F3 0F A6 C8+i | xsha1
     F3 0F A6 D0+i | xsha256
     F3 0F A6 D8+i | xsha512_alt

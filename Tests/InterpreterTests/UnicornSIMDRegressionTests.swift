@@ -1,0 +1,50 @@
+import Foundation
+import Testing
+import TestVectors
+
+/// MMX/SSE integer and x87 state instruction snippets (`Resources/unicorn-simd-regressions.txt`, written by
+/// Scripts/diff-unicorn-simd.py) replayed against the final states Unicorn or the host CPU gave: XMM and MM
+/// results, MXCSR and the x87 control, status and tag words are in each snippet's data page.
+@Suite struct UnicornSIMDRegressionTests {
+    struct Entry: Sendable {
+        var note: String
+        var input: SnippetCase
+        var expected: SnippetResult
+        var flagMask: UInt64
+    }
+
+    static func entries() throws -> [Entry] {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("Resources/unicorn-simd-regressions.txt")
+        let text = try String(contentsOf: url, encoding: .utf8)
+        var out: [Entry] = []
+        var note = ""
+        for line in text.split(separator: "\n") {
+            if line.hasPrefix("#") { note = String(line.dropFirst(2)); continue }
+            let parts = line.components(separatedBy: " | ")
+            guard parts.count == 3, let c = SnippetCase(line: parts[0][...]), let e = SnippetResult(line: parts[1][...]),
+                  let mask = UInt64(parts[2].trimmingCharacters(in: .whitespaces), radix: 16) else {
+                Issue.record("malformed line in unicorn-simd-regressions.txt: \(line.prefix(80))")
+                continue
+            }
+            out.append(Entry(note: note, input: c, expected: e, flagMask: mask))
+        }
+        return out
+    }
+
+    @Test("MMX/SSE/x87-state snippets agree with Unicorn or the CPU")
+    func snippets() throws {
+        let entries = try Self.entries()
+        #expect(entries.count >= 200)
+        #expect(entries.contains { $0.input.bits == 32 } && entries.contains { $0.input.bits == 64 })
+        let runner = try SnippetRunner()
+        var failed: [String] = []
+        for e in entries {
+            let got = try runner.run(e.input)
+            let d = got.differences(from: e.expected, bits: e.input.bits, flagMask: e.flagMask)
+            if !d.isEmpty { failed.append("\(e.input.id) (\(e.note)): " + d.prefix(6).joined(separator: "; ")) }
+        }
+        print("Unicorn SIMD snippets: \(entries.count - failed.count) passed, \(failed.count) failed")
+        #expect(failed.isEmpty, "\(failed.count) failed; first: \(failed.prefix(5).joined(separator: "\n"))")
+    }
+}
