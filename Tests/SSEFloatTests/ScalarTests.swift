@@ -5,7 +5,7 @@ import Testing
 @Suite struct ScalarTests {
     @Test func doubles() {
         var ctx = SSEContext(mxcsr: 0x1F80)
-        #expect(ctx.divide(0x3FF0_0000_0000_0000, 0x4008_0000_0000_0000) == 0x3FD5_5555_5555_5555)
+        #expect(ctx.divide(0x3FF0_0000_0000_0000 as UInt64, 0x4008_0000_0000_0000) == 0x3FD5_5555_5555_5555)
         #expect(ctx.flags == .precision)
         ctx.flags = []
         #expect(ctx.squareRoot(0x4000_0000_0000_0000 as UInt64) == 0x3FF6_A09E_667F_3BCD)
@@ -17,7 +17,7 @@ import Testing
         #expect(ctx.compare(0x7FF8_0000_0000_0000 as UInt64, 0, signaling: false) == .unordered)
         #expect(ctx.minimum(0x7FF8_0000_0000_0000 as UInt64, 0x3FF0_0000_0000_0000) == 0x3FF0_0000_0000_0000)
         var up = SSEContext(mxcsr: 0x5F80)
-        #expect(up.divide(0x3FF0_0000_0000_0000, 0x4008_0000_0000_0000) == 0x3FD5_5555_5555_5556)
+        #expect(up.divide(0x3FF0_0000_0000_0000 as UInt64, 0x4008_0000_0000_0000) == 0x3FD5_5555_5555_5556)
         #expect(up.roundToIntegral(0xC004_0000_0000_0000 as UInt64, mode: .down) == 0xC008_0000_0000_0000)
     }
 
