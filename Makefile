@@ -1,7 +1,7 @@
 # Popek's front door. `make` builds the release binary; `make test` runs the test suite as CI does.
 SWIFT ?= swift
 
-.PHONY: all build test ci fuzz fuzz-interpreter bench-decoder bench-kvm generate clean
+.PHONY: all build test ci fuzz fuzz-interpreter bench-decoder bench-interpreter bench-kvm generate clean
 
 all: build
 
@@ -30,6 +30,10 @@ bench-decoder:
 # KVM engine: CPL3 MIPS on both engines, VM-exit round trip beside raw ioctls in C (needs /dev/kvm).
 bench-kvm:
 	bash Scripts/bench-kvm.sh
+
+# Interpreter throughput: guest MIPS of an ALU, a memory and a call/branch loop (Documentation/InterpreterPerformance.md).
+bench-interpreter:
+	bash Scripts/bench-interpreter.sh
 
 # Regenerate generated sources from the tables.
 generate:

@@ -862,7 +862,7 @@ def main():
     for f in (save, save_failures):
         if f and args.note:
             f.write(f"# {args.note}\n")
-    passed = failed = excused = unicorn_wrong = 0
+    passed = failed = excused = unicorn_wrong = retried = 0
     groups = collections.defaultdict(list)
     wrong_groups = collections.Counter()
     wrong_fields = collections.Counter()
@@ -890,6 +890,7 @@ def main():
                 # The CPU agrees with Popek; count the cases where Unicorn does not.
                 if differences(c, uni.run(c), got):
                     unicorn_wrong += 1
+                    passed += 1
                     name, d1, k, _, _, _ = culprit(c, uni, popek, "unicorn")
                     wrong_groups[(name or "?").split()[0]] += 1
                     key = ((name or "?").split()[0], ",".join(sorted({field_of(x) for x in d1})))
@@ -900,6 +901,15 @@ def main():
                         save.write(f"# {bits}-bit seed {args.seed} case {c.id}: Unicorn wrong after {name}, the CPU agrees with Popek\n")
                         save.write(f"{c.line()} | {result_line(c.id, want)} | {STATUS_FLAGS:x}\n")
                     continue
+            if d and ref_name == "cpu":
+                # The host loses FIP/FDP/FOP when the process is preempted (the kernel's FPU state save on
+                # AMD keeps them only with an exception pending): ask once more.
+                again = native.run(c)
+                if not differences(c, again, got, ("cpu", "popek")):
+                    retried += 1
+                    if args.verbose:
+                        print(f"host flake {c.id}: first run " + "; ".join(d)[:300])
+                    want, d = again, []
             if not d:
                 passed += 1
                 if save:
@@ -951,11 +961,13 @@ def main():
         print("host deviations (not reproduced on purpose; see host_deviation): "
               + ", ".join(f"{k} {v}" for k, v in deviations.most_common()))
     took = time.time() - start
-    excused += sum(deviations.values())
-    print(f"{bits}-bit ({ref_kind}): {passed + failed + excused + unicorn_wrong} cases in {took:.0f} s "
-          f"({unicorn_wrong} where the CPU agrees with Popek against Unicorn, {excused} excused by the exceptions file); "
-          f"reference stops: {', '.join(f'{k} {v}' for k, v in sorted(statuses.items()))}")
-    print(f"{passed + excused + unicorn_wrong} passed, {failed} failed")
+    host_dev = sum(deviations.values())
+    print(f"{bits}-bit ({ref_kind}): {passed + failed + excused + host_dev} cases in {took:.0f} s "
+          f"({unicorn_wrong} of them where only Unicorn disagrees, {host_dev} host deviations, "
+          f"{excused} excused by the exceptions file); "
+          f"reference stops: {', '.join(f'{k} {v}' for k, v in sorted(statuses.items()))}"
+          + (f"; {retried} passed when the host ran them again" if retried else ""))
+    print(f"{passed + excused + host_dev} passed, {failed} failed")
     sys.exit(0 if failed == 0 or args.no_fail else 1)
 
 

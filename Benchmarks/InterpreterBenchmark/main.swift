@@ -2,7 +2,7 @@
 // Guests.swift) on the interpreter and prints guest MIPS for each, plus the decode-cache hit rate.
 //
 //     interpreter-bench [--seconds S] [--rounds R] [--only alu|memory|call|x87]...
-//     interpreter-bench --linux KERNEL INITRD [--seconds S]
+//     interpreter-bench --linux KERNEL INITRD [--seconds S] [--console] [--append "KERNEL ARGS"]
 //
 // Each loop is first run at a fixed size and its registers (and, for the memory loop, its buffers)
 // are checked against known values (computed by Unicorn too), so an optimisation that breaks
@@ -133,12 +133,21 @@ var seconds = 1.0
 var rounds = 3
 var only: [String] = []
 var linux: (String, String)?
+var showConsole = false
+var linuxAppend = ""
+var ripProfile: (UInt64, UInt64)?
 var args = CommandLine.arguments.dropFirst()
 while let a = args.popFirst() {
     switch a {
     case "--seconds": seconds = Double(args.popFirst() ?? "") ?? seconds
     case "--rounds": rounds = Int(args.popFirst() ?? "") ?? rounds
     case "--only": only.append(args.popFirst() ?? "")
+    case "--console": showConsole = true
+    case "--append": linuxAppend = " " + (args.popFirst() ?? "")
+    case "--rip-profile":
+        // FROM-TO in millions of instructions: sample RIP once per batch in that window.
+        let r = (args.popFirst() ?? "").split(separator: "-").compactMap { UInt64($0) }
+        if r.count == 2 { ripProfile = (r[0] * 1_000_000, r[1] * 1_000_000) }
     case "--linux":
         linux = (args.popFirst() ?? "", args.popFirst() ?? "")
     case "--checksums":
@@ -156,7 +165,8 @@ while let a = args.popFirst() {
 }
 
 /// Boots Linux for `seconds` of CPU time; prints MIPS and how far the console got.
-func bootLinux(kernel: String, initrd: String, seconds: Double) throws {
+func bootLinux(kernel: String, initrd: String, seconds: Double, console: Bool, append: String,
+               ripProfile: (UInt64, UInt64)?) throws {
     func load(_ path: String) -> [UInt8] {
         guard let f = fopen(path, "rb") else { print("cannot open \(path)"); exit(2) }
         defer { fclose(f) }
@@ -169,15 +179,31 @@ func bootLinux(kernel: String, initrd: String, seconds: Double) throws {
         }
         return bytes
     }
-    var console: [UInt8] = []
-    let vm = try VirtualMachine(memory: 256 << 20, serialOutput: { console.append($0) }, console: { _ in })
-    vm.cpu.state = try LinuxBootProtocol.load(kernel: load(kernel), initrd: load(initrd), commandLine: "console=ttyS0 reboot=k panic=1",
+    var output: [UInt8] = []
+    let vm = try VirtualMachine(memory: 256 << 20, serialOutput: { output.append($0) }, console: { _ in })
+    vm.cpu.state = try LinuxBootProtocol.load(kernel: load(kernel), initrd: load(initrd), commandLine: "console=ttyS0 reboot=k panic=1" + append,
                                               into: vm.machine.ram, memoryMap: LinuxBootProtocol.standardMemoryMap(ramSize: 256 << 20))
     let t0 = cpuTime()
     var stop = StopReason.budgetExhausted
+    var firstOutput: UInt64?  // instructions retired before the kernel's first console byte
+    var stamps: [UInt64] = []
+    var ripSamples: [UInt64: Int] = [:]
+    var scanned = 0
     while cpuTime() - t0 < seconds {
         vm.clock.runDue()
         stop = vm.cpu.run(RunBudget(instructions: vm.batch))
+        if firstOutput == nil && !output.isEmpty { firstOutput = vm.cpu.statistics.instructionsRetired }
+        if let (from, to) = ripProfile, let n = vm.cpu.statistics.instructionsRetired, n >= from && n < to {
+            ripSamples[vm.cpu.state.rip, default: 0] += 1
+        }
+        if console {
+            // The instruction count at which each console line was complete (to the batch).
+            let n = vm.cpu.statistics.instructionsRetired ?? 0
+            while scanned < output.count {
+                if output[scanned] == 10 { stamps.append(n) }
+                scanned += 1
+            }
+        }
         if stop == .halted {
             // Idle until the next timer (sleeping costs no CPU time); halted for good ends the run.
             guard vm.cpu.interruptsEnabled, let d = vm.clock.nextDeadline else { break }
@@ -189,14 +215,42 @@ func bootLinux(kernel: String, initrd: String, seconds: Double) throws {
     }
     let t = cpuTime() - t0
     let n = vm.cpu.statistics.instructionsRetired ?? 0
-    let lines = console.split(separator: 10).map { String(decoding: $0.filter { $0 != 13 }, as: UTF8.self) }
+    let lines = output.split(separator: 10).map { String(decoding: $0.filter { $0 != 13 }, as: UTF8.self) }
     print("linux   \(pad(fixed(Double(n) / t / 1e6, 2), 9, left: true)) MIPS   \(n) instructions in \(fixed(t, 2)) s CPU, \(lines.count) console lines, stop \(stop)")
     print("        last line: \(lines.last ?? "")")
+    if !ripSamples.isEmpty {
+        let total = ripSamples.values.reduce(0, +)
+        print("        RIP samples (one per \(vm.batch) instructions): \(total); most frequent:")
+        for (rip, k) in ripSamples.sorted(by: { $0.value > $1.value }).prefix(25) {
+            // With nokaslr the kernel text at 0xffffffff81000000 is at physical 0x1000000.
+            let pa = rip &- 0xFFFF_FFFF_8000_0000
+            let bytes = vm.machine.ram.read(at: pa, count: 12).map { $0.map { String($0, radix: 16) }.joined(separator: " ") } ?? "?"
+            print("          0x\(String(rip, radix: 16)) \(k)  \(bytes)")
+        }
+        // The hottest range as hex, for `popek disasm --hex --mode 64 --origin`.
+        let hot = ripSamples.sorted(by: { $0.value > $1.value }).prefix(25).map(\.key)
+        if let lo = hot.min(), let hi = hot.max(), hi - lo < 4096 {
+            let bytes = vm.machine.ram.read(at: lo &- 0xFFFF_FFFF_8000_0000, count: Int(hi - lo) + 16) ?? []
+            print("        hot range 0x\(String(lo, radix: 16)): \(bytes.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined())")
+        }
+    }
+    if let f = firstOutput { print("        first console output after \(f) instructions (the bzImage decompressor runs before it)") }
+    if console {
+        for (k, l) in lines.enumerated() {
+            let m = k < stamps.count ? fixed(Double(stamps[k]) / 1e6, 1) + "M" : "-"
+            print("        | \(pad(m, 8, left: true)) \(l)")
+        }
+    }
+    if stop != .budgetExhausted && stop != .halted {
+        let st = vm.cpu.state
+        let e = (vm.cpu as? Interpreter)?.lastException
+        print("        stopped at rip 0x\(String(st.rip, radix: 16)) cs \(String(st.segments.1.selector, radix: 16)) rsp 0x\(String(st[gpr: 4], radix: 16)) cr2 0x\(String(st.cr2, radix: 16)) cr3 0x\(String(st.cr3, radix: 16)); last exception \(e.map { "\($0.vector) code \($0.errorCode.map { String($0, radix: 16) } ?? "-")" } ?? "none")")
+    }
     for c in vm.cpu.statistics.counters { print("        \(c.name): \(c.value)") }
 }
 
 if let (kernel, initrd) = linux {
-    try bootLinux(kernel: kernel, initrd: initrd, seconds: seconds)
+    try bootLinux(kernel: kernel, initrd: initrd, seconds: seconds, console: showConsole, append: linuxAppend, ripProfile: ripProfile)
     exit(0)
 }
 

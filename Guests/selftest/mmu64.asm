@@ -2,7 +2,8 @@
 ; decode cache must get right. Code modified through another linear alias of its physical page;
 ; an instruction and a store that cross a page boundary between two non-adjacent physical pages;
 ; code written by REP MOVSB; code patched just ahead in the same straight-line run; accessed and
-; dirty bits (a write after a read still sets D); INVLPG (also of a global page); MOV to CR3; CR0.WP.
+; dirty bits (a write after a read still sets D); INVLPG (also of a global page); MOV to CR3; CR0.WP;
+; REP MOVS across a page boundary with overlapping operands (element-by-element forward copy).
 ; Run: popek run --flat mmu64.bin --mode 64 --load-address 0x8000
 bits 64
 org 0x8000
@@ -20,6 +21,8 @@ R1    equ 0x215000          ; data, remapped
 R2    equ 0x216000
 RO    equ 0x217000          ; read-only
 IDT   equ 0x20000
+BUFA  equ 0x220000          ; REP MOVS overlap checks: two 8 KiB buffers
+BUFB  equ 0x224000
 
 ; EXPECT_SET mem, mask, n / EXPECT_CLEAR mem, mask, n: FAIL n unless the bits are set / clear.
 %macro EXPECT_SET 3
@@ -32,6 +35,50 @@ IDT   equ 0x20000
     test qword %1, %2
     jz %%ok
     FAIL %3
+%%ok:
+%endmacro
+
+; OVERLAP size, delta, count, n: REP MOVS (size 1 or 8) from BUFA+0xF80 to BUFA+0xF80+delta, count
+; elements (across the page boundary), must leave BUFA as an explicit element loop leaves BUFB.
+%macro OVERLAP 4
+    xor ecx, ecx
+%%fill:
+    mov eax, ecx
+    imul eax, eax, 37
+    mov [BUFA + rcx], al
+    mov [BUFB + rcx], al
+    inc ecx
+    cmp ecx, 0x2000
+    jb %%fill
+    mov rsi, BUFB + 0xF80
+    mov rdi, BUFB + 0xF80 + %2
+    mov ecx, %3
+%%ref:
+  %if %1 == 1
+    mov al, [rsi]
+    mov [rdi], al
+  %else
+    mov rax, [rsi]
+    mov [rdi], rax
+  %endif
+    add rsi, %1
+    add rdi, %1
+    dec ecx
+    jnz %%ref
+    mov rsi, BUFA + 0xF80
+    mov rdi, BUFA + 0xF80 + %2
+    mov ecx, %3
+  %if %1 == 1
+    rep movsb
+  %else
+    rep movsq
+  %endif
+    mov esi, BUFA
+    mov edi, BUFB
+    mov ecx, 0x2000
+    repe cmpsb
+    je %%ok
+    FAIL %4
 %%ok:
 %endmacro
 
@@ -182,6 +229,17 @@ start:
     mov rax, cr0
     and eax, ~0x10000
     mov cr0, rax
+
+    ; 8. REP MOVS with overlapping operands, across a page boundary.
+    cld
+    OVERLAP 1, 1, 300, 50
+    OVERLAP 1, 3, 300, 51
+    OVERLAP 1, 13, 300, 52
+    OVERLAP 8, 4, 40, 53
+    OVERLAP 8, 8, 40, 54
+    OVERLAP 8, 24, 40, 55
+    OVERLAP 1, 512, 300, 56
+    OVERLAP 1, -5, 300, 57
     PASS
 
 pf_handler:

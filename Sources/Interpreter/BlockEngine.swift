@@ -130,11 +130,7 @@ extension Interpreter {
                 cc.pointee.jumpCache[jumpIndex] = JumpCacheEntry(rip: rip, epoch: c.pointee.epoch, block: b)
             }
         }
-        let block = cc.pointee.blocks[Int(b)]
         c.pointee.codeInvalidated = false
-        let n = Int(min(UInt64(block.count), limit))
-        let (executed, stop) = executeOps(cc.pointee.ops + Int(block.firstOp), n, rip: rip, ipMask: ipMask)
-        if fresh { cc.pointee.misses &+= UInt64(executed) } else { cc.pointee.hits &+= UInt64(executed) }
-        return (UInt64(executed), stop)
+        return executeBlocks(b, entry: rip, ipMask: ipMask, limit: limit, fresh: fresh)
     }
 }

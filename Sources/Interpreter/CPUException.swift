@@ -41,5 +41,5 @@ public struct CPUException: Error, Equatable, Sendable {
     public static let simdFloatingPoint = CPUException(19)
 
     /// Contributory exceptions for the double-fault rule (SDM Vol. 3, Table 6-4).
-    public var isContributory: Bool { [0, 10, 11, 12, 13].contains(vector) }
+    public var isContributory: Bool { vector == 0 || (vector >= 10 && vector <= 13) }
 }

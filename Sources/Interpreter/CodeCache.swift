@@ -33,6 +33,8 @@ enum Handler: UInt8 {
     case pushR, pushI, popR
     /// Control transfers end a block. `immediate` = displacement from the next instruction.
     case jmp, jcc, call, ret, jmpR, callR, jmpM, callM
+    /// REP MOVS / REP STOS (64-bit addressing, no segment override), `size` = element size.
+    case repMovs, repStos
 }
 
 /// One pre-decoded instruction: 32 bytes, no references.
@@ -261,8 +263,10 @@ extension Interpreter {
             case .sensitiveUnprivileged: op.flags |= MicroOp.sensitive
             }
             if Self.endsBlock(ins, metadata.controlFlow) { op.flags |= MicroOp.terminator }
-            if !(fast && op.flags & (MicroOp.privileged | MicroOp.sensitive) == 0 && specialize(ins, &op)) {
-                op.handler = .generic
+            let specialized = fast && op.flags & (MicroOp.privileged | MicroOp.sensitive) == 0 && specialize(ins, &op)
+            if !specialized { op.handler = .generic }
+            // Generic ops, and the REP string handlers' fallback for DF = 1, need the full instruction.
+            if !specialized || op.handler == .repMovs || op.handler == .repStos {
                 op.generic = UInt32(cc.pointee.instructionCount)
                 cc.pointee.instructions[cc.pointee.instructionCount] = ins
                 cc.pointee.instructionCount += 1

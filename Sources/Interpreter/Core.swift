@@ -26,4 +26,8 @@ struct Core {
     /// Moves on when cached lookups of code by linear address become stale (TLB flushes, CS loads,
     /// exceptions and interrupts, decoded code dropped): `JumpCacheEntry` is valid only for its epoch.
     var epoch: UInt64 = 1
+    /// Accesses are supervisor-mode accesses whatever the CPL: set around the implicit accesses to
+    /// system structures (descriptor tables, the IDT, the TSS, the stack of an interrupt delivered to
+    /// an inner ring; SDM Vol. 3, 4.6.1).
+    var supervisorAccess = false
 }

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import MachineInterface
 import X86Decoder
 import X86ISA
@@ -77,9 +80,14 @@ extension Interpreter {
         }
     }
 
+    /// The environment variable POPEK_GENERIC_ONLY turns the specialised handlers off (every op is
+    /// generic): to tell a fast-path bug from a semantic one.
+    static let genericOnly = getenv("POPEK_GENERIC_ONLY") != nil
+
     /// Chooses a specialised handler for `ins` (64-bit code, x86-64 model) and fills `op`'s operand
     /// fields; false leaves it to the generic path.
     func specialize(_ ins: Instruction, _ op: inout MicroOp) -> Bool {
+        if Self.genericOnly { return false }
         let o0 = ins.op0, o1 = ins.op1
         let size = UInt8(truncatingIfNeeded: o0.size)
         let r0 = o0.kind == .register ? Self.gprNumber(o0.register) : nil
@@ -244,6 +252,17 @@ extension Interpreter {
         case .ret:
             guard ins.operandSize == 8, ins.operandCount == 0 else { return false }
             op.handler = .ret
+        case .movsb, .movsw, .movsd, .movsq, .stosb, .stosw, .stosd, .stosq:
+            // REP MOVS/STOS only (the SSE2 MOVSD shares the mnemonic: map 0 only).
+            guard ins.map == 0, ins.prefixes.contains(.rep) || ins.prefixes.contains(.repne),
+                  ins.addressSize == 8, ins.segmentPrefix == .none else { return false }
+            switch m {
+            case .movsb, .stosb: op.size = 1
+            case .movsw, .stosw: op.size = 2
+            case .movsd, .stosd: op.size = 4
+            default: op.size = 8
+            }
+            op.handler = m == .movsb || m == .movsw || m == .movsd || m == .movsq ? .repMovs : .repStos
         default:
             // SETcc (0F 90-9F) and CMOVcc (0F 40-4F).
             guard ins.map == 1 && !ins.prefixes.contains(.vex) else { return false }
@@ -336,6 +355,121 @@ extension Interpreter {
         if (target &+ (1 << 47)) >> 48 != 0 { throw .generalProtection(0) }
     }
 
+    // MARK: - REP MOVS / REP STOS
+
+    /// At most this many elements per execution of a REP MOVS/STOS; then RIP stays on it so that
+    /// interrupts can be taken between slices (as the generic path does every 4096).
+    static let stringSlice: UInt64 = 16384
+
+    /// REP MOVS (`store` false) or REP STOS in 64-bit mode with DF = 0: whole page-bounded runs
+    /// through the TLB with memmove/fill, and single elements through the exact slow path where an
+    /// access misses the TLB, crosses a page or writes decoded code. Returns true when RCX reached 0.
+    @inline(never)
+    func fastRepString(stos: Bool, size: UInt8, tlbBase: Int) throws(CPUException) -> Bool {
+        let gpr = self.gpr
+        let c = core
+        let es = UInt64(size)
+        var budget = Self.stringSlice
+        while gpr[1] != 0 && budget > 0 {
+            let si = gpr[6], di = gpr[7]
+            let dstRoom = (0x1000 - (di & 0xFFF)) / es
+            let srcRoom = stos ? dstRoom : (0x1000 - (si & 0xFFF)) / es
+            var k = min(gpr[1], min(dstRoom, srcRoom), budget)
+            let de = tlbEntries[Int(truncatingIfNeeded: (di >> 12) & UInt64(SoftTLB.size - 1)) | tlbBase]
+            let se = tlbEntries[Int(truncatingIfNeeded: (si >> 12) & UInt64(SoftTLB.size - 1)) | tlbBase]
+            if k == 0 || de.write != di & ~0xFFF || (!stos && se.read != si & ~0xFFF) {
+                // One element the exact way (fills the TLB, raises the fault, drops decoded code).
+                let v = stos ? gpr[0] : try load64Slow(si, size, 3)
+                try store64Slow(di, size, v, 0)
+                if !stos { gpr[6] = si &+ es }
+                gpr[7] = di &+ es
+                gpr[1] &-= 1
+                budget &-= 1
+                if c.pointee.codeInvalidated { break }
+                continue
+            }
+            // SAFETY: both runs lie inside pages the TLB maps to RAM (write entries: without code).
+            let dst = UnsafeMutableRawPointer(bitPattern: UInt(de.addend &+ di)).unsafelyUnwrapped
+            let bytes = Int(k &* es)
+            if stos {
+                let v = gpr[0]
+                switch size {
+                case 1: dst.initializeMemory(as: UInt8.self, repeating: UInt8(truncatingIfNeeded: v), count: bytes)
+                case 2: for e in 0..<Int(k) { dst.storeBytes(of: UInt16(truncatingIfNeeded: v), toByteOffset: e &* 2, as: UInt16.self) }
+                case 4: for e in 0..<Int(k) { dst.storeBytes(of: UInt32(truncatingIfNeeded: v), toByteOffset: e &* 4, as: UInt32.self) }
+                default: for e in 0..<Int(k) { dst.storeBytes(of: v, toByteOffset: e &* 8, as: UInt64.self) }
+                }
+            } else {
+                let src = UnsafeRawPointer(bitPattern: UInt(se.addend &+ si)).unsafelyUnwrapped
+                if UnsafeRawPointer(dst) > src && UnsafeRawPointer(dst) < src + bytes {
+                    // The destination starts inside the source: element-by-element forward copy
+                    // repeats the source pattern, which memmove would not.
+                    if size == 1 {
+                        // Bytes: copy in pieces no longer than the distance, each from bytes already final.
+                        let distance = UnsafeRawPointer(dst) - src
+                        var done = 0
+                        while done < bytes {
+                            let piece = min(distance, bytes - done)
+                            (dst + done).copyMemory(from: src + done, byteCount: piece)
+                            done += piece
+                        }
+                    } else {
+                        k = 1  // one element per round: each then sees the previous ones' stores
+                        dst.copyMemory(from: src, byteCount: Int(es))
+                    }
+                } else {
+                    dst.copyMemory(from: src, byteCount: bytes)
+                }
+            }
+            let moved = k &* es
+            if !stos { gpr[6] = si &+ moved }
+            gpr[7] = di &+ moved
+            gpr[1] &-= k
+            budget &-= k
+        }
+        return gpr[1] == 0
+    }
+
+    /// The `.generic` handler (out of line: the run loop stays small): the full instruction through
+    /// `execute(_:)`, with RIP, the next RIP, the retired count and the counters it may read.
+    @inline(never)
+    func runGeneric(_ op: UnsafeMutablePointer<MicroOp>, rip: UInt64, ipMask: UInt64, retired: UInt64) throws(CPUException) {
+        let c = core
+        let start = (rip &+ UInt64(op.pointee.offset)) & ipMask
+        let next = (start &+ UInt64(op.pointee.length)) & ipMask
+        c.pointee.instructionStart = start
+        c.pointee.nextRIP = next
+        c.pointee.cpu.rip = next
+        c.pointee.instructions = retired
+        let flags = op.pointee.flags
+        if flags & (MicroOp.privileged | MicroOp.sensitive) != 0 {
+            if flags & MicroOp.privileged != 0 { c.pointee.privilegedExecuted &+= 1 } else { c.pointee.sensitiveExecuted &+= 1 }
+        }
+        try execute(code.pointee.instructions[Int(op.pointee.generic)])
+    }
+
+    /// The `.repMovs` and `.repStos` handlers (out of line: the run loop stays small). Leaves RIP on
+    /// the instruction while elements remain.
+    @inline(never)
+    func repString(_ op: UnsafeMutablePointer<MicroOp>, rip: UInt64, retired: UInt64, tlbBase: Int) throws(CPUException) {
+        let c = core
+        let start = rip &+ UInt64(op.pointee.offset)
+        let next = start &+ UInt64(op.pointee.length)
+        if c.pointee.cpu.rflags & 0x400 != 0 {
+            // DF = 1: the generic path, one element after another downwards.
+            c.pointee.instructionStart = start
+            c.pointee.nextRIP = next
+            c.pointee.cpu.rip = next
+            c.pointee.instructions = retired
+            try execute(code.pointee.instructions[Int(op.pointee.generic)])
+            c.pointee.pollPlatform = true
+        } else {
+            let done = try fastRepString(stos: op.pointee.handler == .repStos, size: op.pointee.size, tlbBase: tlbBase)
+            c.pointee.cpu.rip = done ? next : start
+            if !done { c.pointee.pollPlatform = true }
+        }
+    }
+
     // MARK: - Lazy flags, as `setFlags` records them
 
     @inline(__always) func flagsLogic(_ size: UInt8, _ r: UInt64) {
@@ -384,6 +518,38 @@ extension Interpreter {
         }
     }
 
+    /// ALU operation `kind` on register operands: the masked result, with the flags recorded.
+    @inline(__always) func aluRegister(_ kind: UInt8, _ a: UInt64, _ b: UInt64, _ size: UInt8) -> UInt64 {
+        let m = Self.mask(size)
+        switch kind {
+        case 0:
+            let r = (a &+ b) & m
+            flagsArith(.add, size, a, b, r)
+            return r
+        case 1:
+            let r = a | b
+            flagsLogic(size, r)
+            return r
+        case 4:
+            let r = a & b
+            flagsLogic(size, r)
+            return r
+        case 5, 7:
+            let r = (a &- b) & m
+            flagsArith(.sub, size, a, b, r)
+            return r
+        case 6:
+            let r = a ^ b
+            flagsLogic(size, r)
+            return r
+        default:
+            let cin: UInt64 = carryFlag ? 1 : 0
+            let r = aluResult(kind, a, b, cin, size)
+            aluFlags(kind, a, b, r, cin, size)
+            return r
+        }
+    }
+
     /// CF as an integer, for ADC and SBB (0 for the other operations).
     @inline(__always) func aluCarryIn(_ kind: UInt8) -> UInt64 {
         kind == 2 || kind == 3 ? (carryFlag ? 1 : 0) : 0
@@ -421,33 +587,36 @@ extension Interpreter {
 
     // MARK: - Running a block
 
-    /// Runs ops `[0, n)` of a block entered at `rip` (its first byte). Returns the instructions
-    /// retired (a faulting one included) and a stop reason on a triple fault. RIP, the retired count
-    /// and the lazy flags are up to date on return; between ops RIP is only materialised for
-    /// generic ops (which may read it) and on a fault.
-    func executeOps(_ ops: UnsafeMutablePointer<MicroOp>, _ n: Int, rip: UInt64, ipMask: UInt64) -> (Int, StopReason?) {
+    /// Runs block `first`, entered at `entry` (its first byte), and the blocks that follow it through
+    /// the jump cache (chained without returning, while the budget lasts and nothing needs the outer
+    /// loop: a generic control transfer or system instruction, a device access, dropped code). Runs
+    /// at most `limit` instructions. Returns the instructions retired (a faulting one included) and a
+    /// stop reason on a triple fault. RIP, the retired count and the lazy flags are up to date on
+    /// return; inside a block RIP is only materialised for generic ops (which may read it) and faults.
+    func executeBlocks(_ first: Int32, entry: UInt64, ipMask: UInt64, limit: UInt64, fresh: Bool) -> (UInt64, StopReason?) {
         let c = core
+        let cc = code
         let gpr = self.gpr
+        // CPL cannot change inside a chain: only generic ops change CS, and they end it.
         let tlbBase = ipMask == ~0 && userAccess ? SoftTLB.size : 0
-        let retiredBefore = c.pointee.instructions
+        var retiredBefore = c.pointee.instructions
+        var remaining = limit
+        var rip = entry
+        var ops = cc.pointee.ops + Int(cc.pointee.blocks[Int(first)].firstOp)
+        var count = UInt64(cc.pointee.blocks[Int(first)].count)
+        var n = Int(count < remaining ? count : remaining)
+        var freshBlock = fresh
         var i = 0
         var ripSet = false
         do throws(CPUException) {
+          chain: while true {
+            i = 0
             loop: while i < n {
                 let op = ops + i
                 ripSet = false
                 switch op.pointee.handler {
                 case .generic:
-                    let start = (rip &+ UInt64(op.pointee.offset)) & ipMask
-                    let next = (start &+ UInt64(op.pointee.length)) & ipMask
-                    c.pointee.instructionStart = start
-                    c.pointee.nextRIP = next
-                    c.pointee.cpu.rip = next
-                    c.pointee.instructions = retiredBefore &+ UInt64(i)
-                    if op.pointee.flags & (MicroOp.privileged | MicroOp.sensitive) != 0 {
-                        if op.pointee.flags & MicroOp.privileged != 0 { c.pointee.privilegedExecuted &+= 1 } else { c.pointee.sensitiveExecuted &+= 1 }
-                    }
-                    try execute(code.pointee.instructions[Int(op.pointee.generic)])
+                    try runGeneric(op, rip: rip, ipMask: ipMask, retired: retiredBefore &+ UInt64(i))
                     i &+= 1
                     ripSet = true
                     if op.pointee.flags & MicroOp.terminator != 0 {
@@ -461,26 +630,52 @@ extension Interpreter {
                     break
 
                 // Arithmetic and logic.
-                case .aluRR:
-                    let m = Self.mask(op.pointee.size)
-                    let a = gpr[Int(op.pointee.reg & 15)] & m, b = gpr[Int(op.pointee.rm & 15)] & m
-                    let cin = aluCarryIn(op.pointee.cc)
-                    let r = aluResult(op.pointee.cc, a, b, cin, op.pointee.size)
-                    aluFlags(op.pointee.cc, a, b, r, cin, op.pointee.size)
-                    if op.pointee.cc != 7 { setGPR(gpr, op.pointee.reg, op.pointee.size, r) }
-                case .aluRI:
-                    let a = gpr[Int(op.pointee.reg & 15)] & Self.mask(op.pointee.size), b = op.pointee.immediate
-                    let cin = aluCarryIn(op.pointee.cc)
-                    let r = aluResult(op.pointee.cc, a, b, cin, op.pointee.size)
-                    aluFlags(op.pointee.cc, a, b, r, cin, op.pointee.size)
-                    if op.pointee.cc != 7 { setGPR(gpr, op.pointee.reg, op.pointee.size, r) }
+                case .aluRR, .aluRI:
+                    let size = op.pointee.size, kind = op.pointee.cc
+                    let m = Self.mask(size)
+                    let a = gpr[Int(op.pointee.reg & 15)] & m
+                    let b = op.pointee.handler == .aluRR ? gpr[Int(op.pointee.rm & 15)] & m : op.pointee.immediate
+                    let r: UInt64
+                    switch kind {
+                    case 0:
+                        r = (a &+ b) & m
+                        flagsArith(.add, size, a, b, r)
+                    case 1:
+                        r = a | b
+                        flagsLogic(size, r)
+                    case 4:
+                        r = a & b
+                        flagsLogic(size, r)
+                    case 5, 7:
+                        r = (a &- b) & m
+                        flagsArith(.sub, size, a, b, r)
+                    case 6:
+                        r = a ^ b
+                        flagsLogic(size, r)
+                    default:  // ADC, SBB
+                        // CF in: straight from a SUB/CMP or ADD result, else through the lazy flags.
+                        let f = c.pointee.flags.op
+                        let fm = c.pointee.flags.mask
+                        let cf: Bool
+                        if f == .sub { cf = (c.pointee.flags.dst & fm) < (c.pointee.flags.src & fm) }
+                        else if f == .add { cf = (c.pointee.flags.result & fm) < (c.pointee.flags.dst & fm) }
+                        else if f == .logic { cf = false }
+                        else { cf = carryFlag }
+                        let cin: UInt64 = cf ? 1 : 0
+                        if kind == 2 {
+                            r = (a &+ b &+ cin) & m
+                            flagsWithCarry(.adc, size, a, b, r, cin)
+                        } else {
+                            r = (a &- b &- cin) & m
+                            flagsWithCarry(.sbb, size, a, b, r, cin)
+                        }
+                    }
+                    if kind != 7 { setGPR(gpr, op.pointee.reg, size, r) }
                 case .aluRM:
-                    let a = gpr[Int(op.pointee.reg & 15)] & Self.mask(op.pointee.size)
-                    let b = try load64(linearAddress(op, gpr, rip), op.pointee.size, op.pointee.segment, tlbBase)
-                    let cin = aluCarryIn(op.pointee.cc)
-                    let r = aluResult(op.pointee.cc, a, b, cin, op.pointee.size)
-                    aluFlags(op.pointee.cc, a, b, r, cin, op.pointee.size)
-                    if op.pointee.cc != 7 { setGPR(gpr, op.pointee.reg, op.pointee.size, r) }
+                    let size = op.pointee.size, kind = op.pointee.cc
+                    let b = try load64(linearAddress(op, gpr, rip), size, op.pointee.segment, tlbBase)
+                    let r = aluRegister(kind, gpr[Int(op.pointee.reg & 15)] & Self.mask(size), b, size)
+                    if kind != 7 { setGPR(gpr, op.pointee.reg, size, r) }
                 case .aluMR, .aluMI:
                     let address = linearAddress(op, gpr, rip)
                     let a = try load64(address, op.pointee.size, op.pointee.segment, tlbBase)
@@ -556,7 +751,6 @@ extension Interpreter {
                         flagsWithCarry(.givenCarryOverflow, size, 0, 0, r, cf)
                     default:  // ROL, ROR: CF and OF only; the other flags keep their values.
                         let s = count % bits
-                        commitFlags()
                         let cf: UInt64, of: UInt64
                         if op.pointee.cc == 0 {
                             r = s == 0 ? v : ((v << s) | (v >> (bits &- s))) & m
@@ -567,7 +761,16 @@ extension Interpreter {
                             cf = (r >> (bits &- 1)) & 1
                             of = cf ^ ((r >> (bits &- 2)) & 1)
                         }
-                        c.pointee.cpu.rflags = (c.pointee.cpu.rflags & ~0x801) | cf | of << 11
+                        let kind = c.pointee.flags.op
+                        if kind == .logic || kind == .givenCarryOverflow {
+                            // SF ZF PF already come from the recorded result and AF is clear: only
+                            // CF and OF change, which `.givenCarryOverflow` holds beside it.
+                            c.pointee.flags.op = .givenCarryOverflow
+                            c.pointee.flags.carryIn = cf | of << 11
+                        } else {
+                            commitFlags()
+                            c.pointee.cpu.rflags = (c.pointee.cpu.rflags & ~0x801) | cf | of << 11
+                        }
                     }
                     setGPR(gpr, op.pointee.reg, size, r)
                 case .imulRR, .imulRM, .imulRRI, .imulRMI:
@@ -586,7 +789,9 @@ extension Interpreter {
                         a = signExtend(source, size)
                         b = op.pointee.immediate
                     }
-                    let (hi, lo) = Int64(bitPattern: a).multipliedFullWidth(by: Int64(bitPattern: b))
+                    let product = Int128(Int64(bitPattern: a)) &* Int128(Int64(bitPattern: b))
+                    let lo = UInt64(truncatingIfNeeded: product)
+                    let hi = Int64(truncatingIfNeeded: product >> 64)
                     let r = lo & Self.mask(size)
                     let fits: Bool
                     if size == 8 {
@@ -625,16 +830,6 @@ extension Interpreter {
                     setGPR(gpr, op.pointee.reg, op.pointee.size, signExtend(v, op.pointee.aux) & Self.mask(op.pointee.size))
                 case .lea:
                     setGPR(gpr, op.pointee.reg, op.pointee.size, effectiveAddress(op, gpr, rip))
-                case .setccR:
-                    setGPR(gpr, op.pointee.reg, 1, fastCondition(op.pointee.cc) ? 1 : 0)
-                case .cmovRR, .cmovRM:
-                    // The source is read (and may fault) whatever the condition.
-                    let v = op.pointee.handler == .cmovRR ? gpr[Int(op.pointee.rm & 15)] : try load64(linearAddress(op, gpr, rip), op.pointee.size, op.pointee.segment, tlbBase)
-                    if fastCondition(op.pointee.cc) {
-                        setGPR(gpr, op.pointee.reg, op.pointee.size, v)
-                    } else if op.pointee.size == 4 {
-                        setGPR(gpr, op.pointee.reg, 4, gpr[Int(op.pointee.reg & 15)])  // still zero-extends
-                    }
                 case .pushR, .pushI:
                     let v = op.pointee.handler == .pushR ? gpr[Int(op.pointee.reg & 15)] : op.pointee.immediate
                     let sp = gpr[4] &- 8
@@ -653,12 +848,59 @@ extension Interpreter {
                     try checkCanonical(target)
                     c.pointee.cpu.rip = target
                     ripSet = true
-                case .jcc:
-                    if fastCondition(op.pointee.cc) {
-                        let target = rip &+ UInt64(op.pointee.offset) &+ UInt64(op.pointee.length) &+ op.pointee.immediate
-                        try checkCanonical(target)
-                        c.pointee.cpu.rip = target
-                        ripSet = true
+                case .jcc, .setccR, .cmovRR, .cmovRM:
+                    // One inline evaluation of the condition for Jcc, SETcc and CMOVcc: ZF after
+                    // anything lazy, unsigned and signed compares after SUB/CMP, CF after ADD and
+                    // logic operations; the rest through `condition`.
+                    let handler = op.pointee.handler
+                    // CMOVcc reads its source (and may fault) whatever the condition.
+                    let source = handler == .cmovRR ? gpr[Int(op.pointee.rm & 15)]
+                        : handler == .cmovRM ? try load64(linearAddress(op, gpr, rip), op.pointee.size, op.pointee.segment, tlbBase) : 0
+                    let cond = op.pointee.cc
+                    let kind = c.pointee.flags.op
+                    let taken: Bool
+                    if kind != .none && cond & 0xE == 4 {
+                        taken = ((c.pointee.flags.result & c.pointee.flags.mask) == 0) == (cond == 4)
+                    } else if kind == .sub && (cond & 0xC == 0xC || (cond >= 2 && cond != 4 && cond != 5 && cond < 8)) {
+                        let m = c.pointee.flags.mask
+                        let a = c.pointee.flags.dst & m, b = c.pointee.flags.src & m
+                        let shift = 64 &- c.pointee.flags.bits
+                        let sa = Int64(bitPattern: a << shift), sb = Int64(bitPattern: b << shift)
+                        switch cond {
+                        case 2: taken = a < b
+                        case 3: taken = a >= b
+                        case 6: taken = a <= b
+                        case 7: taken = a > b
+                        case 0xC: taken = sa < sb
+                        case 0xD: taken = sa >= sb
+                        case 0xE: taken = sa <= sb
+                        default: taken = sa > sb
+                        }
+                    } else if kind == .add && cond & 0xE == 2 {
+                        // CF after ADD: the sum wrapped.
+                        let m = c.pointee.flags.mask
+                        taken = ((c.pointee.flags.result & m) < (c.pointee.flags.dst & m)) == (cond == 2)
+                    } else if kind == .logic && cond & 0xE == 2 {
+                        taken = cond == 3  // CF = 0
+                    } else {
+                        taken = condition(cond)
+                    }
+                    switch handler {
+                    case .jcc:
+                        if taken {
+                            let target = rip &+ UInt64(op.pointee.offset) &+ UInt64(op.pointee.length) &+ op.pointee.immediate
+                            try checkCanonical(target)
+                            c.pointee.cpu.rip = target
+                            ripSet = true
+                        }
+                    case .setccR:
+                        setGPR(gpr, op.pointee.reg, 1, taken ? 1 : 0)
+                    default:
+                        if taken {
+                            setGPR(gpr, op.pointee.reg, op.pointee.size, source)
+                        } else if op.pointee.size == 4 {
+                            setGPR(gpr, op.pointee.reg, 4, gpr[Int(op.pointee.reg & 15)])  // still zero-extends
+                        }
                     }
                 case .call, .callR, .callM:
                     let next = rip &+ UInt64(op.pointee.offset) &+ UInt64(op.pointee.length)
@@ -681,6 +923,9 @@ extension Interpreter {
                     gpr[4] = sp &+ 8
                     c.pointee.cpu.rip = target
                     ripSet = true
+                case .repMovs, .repStos:
+                    try repString(op, rip: rip, retired: retiredBefore &+ UInt64(i), tlbBase: tlbBase)
+                    ripSet = true
                 case .jmpR, .jmpM:
                     let target = op.pointee.handler == .jmpR ? gpr[Int(op.pointee.reg & 15)] : try load64(linearAddress(op, gpr, rip), 8, op.pointee.segment, tlbBase)
                     try checkCanonical(target)
@@ -689,6 +934,25 @@ extension Interpreter {
                 }
                 i &+= 1
             }
+            // The block (or its first `n` instructions) is done.
+            if !ripSet {
+                let last = ops[i &- 1]
+                c.pointee.cpu.rip = (rip &+ UInt64(last.offset) &+ UInt64(last.length)) & ipMask
+            }
+            retiredBefore &+= UInt64(i)
+            remaining &-= UInt64(i)
+            if freshBlock { cc.pointee.misses &+= UInt64(i) } else { cc.pointee.hits &+= UInt64(i) }
+            freshBlock = false
+            // Chain to the next block if the jump cache knows it (64-bit code only).
+            if remaining == 0 || ipMask != ~0 || c.pointee.pollPlatform || c.pointee.codeInvalidated { break chain }
+            let next = c.pointee.cpu.rip
+            let j = cc.pointee.jumpCache[CodeCache.jumpCacheIndex(next)]
+            guard j.rip == next && j.epoch == c.pointee.epoch else { break chain }
+            rip = next
+            ops = cc.pointee.ops + Int(cc.pointee.blocks[Int(j.block)].firstOp)
+            count = UInt64(cc.pointee.blocks[Int(j.block)].count)
+            n = Int(count < remaining ? count : remaining)
+          }
         } catch {
             let start = (rip &+ UInt64(ops[i].offset)) & ipMask
             c.pointee.instructionStart = start
@@ -696,13 +960,10 @@ extension Interpreter {
             c.pointee.instructions = retiredBefore &+ UInt64(i &+ 1)
             c.pointee.pollPlatform = true
             c.pointee.epoch &+= 1
-            return (i &+ 1, raise(error))
+            if freshBlock { cc.pointee.misses &+= UInt64(i &+ 1) } else { cc.pointee.hits &+= UInt64(i &+ 1) }
+            return (limit &- remaining &+ UInt64(i &+ 1), raise(error))
         }
-        if !ripSet {
-            let last = ops[i &- 1]
-            c.pointee.cpu.rip = (rip &+ UInt64(last.offset) &+ UInt64(last.length)) & ipMask
-        }
-        c.pointee.instructions = retiredBefore &+ UInt64(i)
-        return (i, nil)
+        c.pointee.instructions = retiredBefore
+        return (limit &- remaining, nil)
     }
 }

@@ -20,6 +20,8 @@ extension Interpreter: ExecutionEngine {
                 .init("blocks decoded", code.pointee.blocksBuilt),
                 .init("code pages invalidated", code.pointee.pagesInvalidated),
                 .init("decode cache flushes", code.pointee.flushes),
+                .init("TLB misses (page walks)", tlb.pointee.misses),
+                .init("TLB flushes", tlb.pointee.flushes),
             ])
     }
 

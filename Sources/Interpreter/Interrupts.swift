@@ -40,10 +40,15 @@ extension Interpreter {
             c.pointee.cpu.rip = ivt & 0xFFFF
             return
         }
-        if c.pointee.cpu.msr.efer & 0x400 != 0 {
-            try deliverLongMode(vector: vector, errorCode: errorCode, kind: kind)
-        } else {
-            try deliverProtectedMode(vector: vector, errorCode: errorCode, kind: kind)
+        // IDT, TSS and descriptor reads are supervisor-mode accesses at any CPL, and so are the pushes
+        // onto the stack of the ring the handler runs in (SDM Vol. 3, 4.6.1; handlers for CPL 3,
+        // through conforming or DPL-3 code segments, are not told apart).
+        try asSupervisor { () throws(CPUException) in
+            if c.pointee.cpu.msr.efer & 0x400 != 0 {
+                try deliverLongMode(vector: vector, errorCode: errorCode, kind: kind)
+            } else {
+                try deliverProtectedMode(vector: vector, errorCode: errorCode, kind: kind)
+            }
         }
     }
 

@@ -64,7 +64,22 @@ struct LazyFlags {
     }
 
     @inline(__always) func parity(_ rflags: UInt64) -> Bool {
-        op == .none ? rflags & 4 != 0 : (result & 0xFF).nonzeroBitCount & 1 == 0
+        op == .none ? rflags & 4 != 0 : Self.evenParity(result)
+    }
+
+    /// PF: an even number of set bits in the low byte (0x6996 is the parity of each nibble value;
+    /// cheaper than a population count without POPCNT in the baseline instruction set).
+    @inline(__always) static func evenParity(_ v: UInt64) -> Bool {
+        let b = v ^ (v >> 4)
+        return (0x6996 >> (b & 0xF)) & 1 == 0
+    }
+
+    /// ZF, SF and PF of the result as RFLAGS bits.
+    @inline(__always) var zeroSignParity: UInt64 {
+        var f: UInt64 = result & mask == 0 ? 0x40 : 0
+        f |= top(result) << 7
+        if Self.evenParity(result) { f |= 4 }
+        return f
     }
 
     @inline(__always) func auxiliary(_ rflags: UInt64) -> Bool {
@@ -77,7 +92,12 @@ struct LazyFlags {
 
     /// The six status flags as RFLAGS bits.
     func status(_ rflags: UInt64) -> UInt64 {
-        if op == .none { return rflags & 0x8D5 }
+        switch op {
+        case .none: return rflags & 0x8D5
+        case .logic: return zeroSignParity
+        case .givenCarryOverflow: return zeroSignParity | (carryIn & 0x801)
+        default: break
+        }
         var f: UInt64 = 0
         if carry(rflags) { f |= 1 }
         if parity(rflags) { f |= 4 }

@@ -54,7 +54,7 @@ extension Interpreter {
     /// cache the translation (`translate` in SoftTLB.swift is the entry point; paging must be on).
     func pageWalk(_ linear: UInt64, _ access: AccessKind, _ walk: inout PageWalk) throws(CPUException) -> UInt64 {
         let cpu = core.pointee.cpu
-        let user = cpl == 3
+        let user = userAccess  // CPL 3, unless an implicit supervisor-mode access (SDM Vol. 3, 4.6.1)
         let write = access == .write
         let wp = cpu.cr0 & 0x1_0000 != 0
         let nxe = cpu.msr.efer & 0x800 != 0

@@ -9,7 +9,8 @@ extension Interpreter {
             ? (cpu.ldtr.base, UInt64(cpu.ldtr.limit)) : (cpu.gdtr.base, UInt64(cpu.gdtr.limit))
         if selector & 4 != 0 && cpu.ldtr.selector & 0xFFFC == 0 { throw .generalProtection(UInt32(selector & 0xFFFC)) }
         if index + 7 > limit { throw .generalProtection(UInt32(selector & 0xFFFC)) }
-        return try readLinear(base &+ index, 8)
+        // A descriptor-table access is a supervisor-mode access at any CPL (SDM Vol. 3, 4.6.1).
+        return try asSupervisor { () throws(CPUException) in try readLinear(base &+ index, 8) }
     }
 
     /// The hidden-cache form of an 8-byte segment descriptor (SDM Vol. 3, 3.4.5).
@@ -26,7 +27,7 @@ extension Interpreter {
         guard d & (1 << 40) == 0 else { return }
         let cpu = core.pointee.cpu
         let table = selector & 4 != 0 ? cpu.ldtr.base : cpu.gdtr.base
-        try writeLinear(table &+ UInt64(selector & 0xFFF8) &+ 5, 1, ((d >> 40) & 0xFF) | 1)
+        try asSupervisor { () throws(CPUException) in try writeLinear(table &+ UInt64(selector & 0xFFF8) &+ 5, 1, ((d >> 40) & 0xFF) | 1) }
     }
 
     /// Loads a data or stack segment register (MOV/POP Sreg, LDS...): real-mode arithmetic, or the

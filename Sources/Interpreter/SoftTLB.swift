@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 // The software TLB: cached linear-to-physical translations for RAM pages, so that a memory access
 // with paging on costs a compare and a load instead of a page walk (swift-performance-notes rule 7,
 // TinyEMU's and QEMU's softmmu TLB).
@@ -44,7 +47,7 @@ struct TLBEntryInfo {
 /// init and freed in `release`; indices are masked.
 struct SoftTLB {
     /// Entries per privilege level (a power of two).
-    static let size = 256
+    static let size = 1024
     /// A tag no address matches (bit 0 set; tags are page addresses).
     static let invalid: UInt64 = 1
 
@@ -52,6 +55,8 @@ struct SoftTLB {
     let info: UnsafeMutablePointer<TLBEntryInfo>
     /// A large page was entered since the last full flush (INVLPG then drops everything).
     var hasLargePages = false
+    /// A global page was entered since the last full flush (else MOV to CR3 can clear everything).
+    var hasGlobalPages = false
     /// Page walks through the TLB's miss path, flushes (of any kind), INVLPGs.
     var misses: UInt64 = 0
     var flushes: UInt64 = 0
@@ -76,8 +81,13 @@ struct SoftTLB {
     /// Drops every entry, or (`global` false) every entry but the global ones.
     mutating func flush(global: Bool) {
         flushes &+= 1
-        for i in 0..<(2 * Self.size) where global || !info[i].global {
-            entries[i] = TLBEntry()
+        if global || !hasGlobalPages {
+            entries.update(repeating: TLBEntry(), count: 2 * Self.size)
+            hasGlobalPages = false
+        } else {
+            for i in 0..<(2 * Self.size) where !info[i].global {
+                entries[i] = TLBEntry()
+            }
         }
         if global { hasLargePages = false }
     }
@@ -118,10 +128,21 @@ struct PageWalk {
 }
 
 extension Interpreter {
-    /// Whether an access now is a user-mode access for paging (CPL 3; virtual-8086 code runs at CPL 3).
-    /// Only meaningful with paging on, which implies protected mode.
+    /// Whether an access now is a user-mode access for paging (CPL 3; virtual-8086 code runs at CPL 3),
+    /// and not one of the implicit supervisor-mode accesses (`Core.supervisorAccess`). Only meaningful
+    /// with paging on, which implies protected mode.
     @inline(__always) var userAccess: Bool {
-        core.pointee.cpu.segments.1.selector & 3 == 3 || core.pointee.cpu.rflags & 0x2_0000 != 0
+        (core.pointee.cpu.segments.1.selector & 3 == 3 || core.pointee.cpu.rflags & 0x2_0000 != 0) && !core.pointee.supervisorAccess
+    }
+
+    /// Runs `body` with every memory access a supervisor-mode access (SDM Vol. 3, 4.6.1: accesses to
+    /// the GDT, LDT, IDT and TSS, whatever the CPL).
+    @inline(__always)
+    func asSupervisor<T>(_ body: () throws(CPUException) -> T) throws(CPUException) -> T {
+        let saved = core.pointee.supervisorAccess
+        core.pointee.supervisorAccess = true
+        defer { core.pointee.supervisorAccess = saved }
+        return try body()
     }
 
     /// Translates a linear address to physical (SDM Vol. 3, chapter 4 "Paging") through the TLB, or
@@ -138,6 +159,10 @@ extension Interpreter {
         return try translateMiss(linear, access, user: user)
     }
 
+    /// The environment variable POPEK_NO_TLB keeps the TLB empty (every access walks): to tell a TLB
+    /// bug from a semantic one.
+    static let noTLB = getenv("POPEK_NO_TLB") != nil
+
     /// A TLB miss: walks the page tables and enters the translation if it maps RAM.
     @inline(never)
     func translateMiss(_ linear: UInt64, _ access: AccessKind, user: Bool) throws(CPUException) -> UInt64 {
@@ -146,7 +171,7 @@ extension Interpreter {
         let t = tlb
         t.pointee.misses &+= 1
         let physicalPage = pa & ~0xFFF
-        guard physicalPage &+ 0x1000 <= ramSize else { return pa }
+        guard physicalPage &+ 0x1000 <= ramSize, !Self.noTLB else { return pa }
         // Only canonical pages (the fast handlers of 64-bit code rely on a hit being canonical; a
         // walk for, say, a descriptor-table read does not check).
         let top = Int64(bitPattern: linear) >> 47
@@ -161,6 +186,7 @@ extension Interpreter {
         t.pointee.entries[i] = e
         t.pointee.info[i] = TLBEntryInfo(physical: physicalPage, global: walk.global)
         if walk.large { t.pointee.hasLargePages = true }
+        if walk.global { t.pointee.hasGlobalPages = true }
         return pa
     }
 

@@ -9,8 +9,9 @@ extension Interpreter {
         // x87, MMX, SSE and XSAVE (FPUSIMDDispatch.swift), before the name-based SETcc/CMOVcc tests below.
         if try executeFPUSIMD(ins) { return }
         let c = core
-        let name = ins.mnemonic.name
-        // SETcc and CMOVcc share the Jcc condition encoding.
+        // SETcc and CMOVcc share the Jcc condition encoding. (`name` is reflection, far too slow for
+        // every instruction that gets here: only for the SETcc and CMOVcc opcodes, 0F 9x and 0F 4x.)
+        let name = ins.map == 1 && (ins.opcode & 0xF0 == 0x90 || ins.opcode & 0xF0 == 0x40) ? ins.mnemonic.name : ""
         if name.hasPrefix("set"), let cc = Self.conditionSuffix(name.dropFirst(3)) {
             try writeOperand(ins, 0, condition(cc) ? 1 : 0)
             return

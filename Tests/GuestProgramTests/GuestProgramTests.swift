@@ -41,7 +41,7 @@ func assemble(_ name: String) throws -> [UInt8] {
 /// Self-checking guest programs (NASM sources in Guests/selftest) run on the interpreter and report
 /// pass (0) or the number of the failed check through port 0xF4.
 @Suite struct GuestProgramTests {
-    static let programs: [(String, Int)] = [("exceptions64", 64), ("paging32", 32), ("smc", 32), ("mmu64", 64), ("taskswitch", 32), ("v86", 32),
+    static let programs: [(String, Int)] = [("exceptions64", 64), ("paging32", 32), ("smc", 32), ("mmu64", 64), ("supervisor64", 64), ("taskswitch", 32), ("v86", 32),
                                                     ("simd64", 64), ("fpu32", 32), ("fpu16", 16), ("x87arith32", 32),
                                                     ("user64", 64), ("cpuid64", 64), ("msr64", 64), ("ssefloat64", 64)]
 
