@@ -45,7 +45,7 @@ let package = Package(
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
         // SingleStepTests (8086/80286 hardware captures): MOO reader and runner against the interpreter.
         .target(name: "TestVectors", dependencies: ["CZlib", "Interpreter", "GuestMemory", "MachineInterface", "X86State"]),
-        // Boot loaders: flat binaries (Linux boot protocol and Multiboot to come).
+        // Boot loaders: flat binaries, the Linux boot protocol, Multiboot (ELF32 and a.out kludge).
         .target(name: "Boot", dependencies: ["GuestMemory", "X86State"]),
         // The machine: RAM, buses, devices and interrupt routing; the only place engines and devices meet.
         .target(name: "Machine", dependencies: ["DeviceModel", "Devices", "PCI", "Firmware", "GuestMemory", "MachineInterface", "Interpreter", "KVMEngine", "Boot", "X86State"]),

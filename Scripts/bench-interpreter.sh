@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Interpreter throughput: builds interpreter-bench (release) and runs its three guest loops
-# (integer ALU, memory, call/branch), printing guest MIPS and the decode-cache hit rate.
+# Interpreter throughput: builds interpreter-bench (release) and runs its guest loops (integer ALU,
+# memory, call/branch, x87, SSE2), printing guest MIPS (and MFLOPS for the floating-point loops) and the
+# decode-cache hit rate.
 #
-#     Scripts/bench-interpreter.sh [--seconds S] [--rounds R] [--only alu|memory|call]...
+#     Scripts/bench-interpreter.sh [--seconds S] [--rounds R] [--only alu|memory|call|x87|sse2]...
 #
 # Rates are thread CPU time, best of R rounds (default 3) of about S seconds (default 1) each.
 # Environment: POPEK_SCRATCH (SwiftPM scratch path, default .build).

@@ -3,7 +3,7 @@
 
     Scripts/diff-unicorn-simd.py --mode 32|64 --cases N --seed S [--first I] [--popek PATH]
                                  [--length N] [--save FILE] [--save-failures FILE] [--verbose]
-                                 [--only MNEMONIC,...] [--no-fail]
+                                 [--only MNEMONIC,...] [--no-fail] [--reference unicorn|native]
 
 Each case is a snippet for `popek fuzz snippets` (the line format of Sources/TestVectors/SnippetRunner.swift):
 
@@ -18,7 +18,12 @@ Each case is a snippet for `popek fuzz snippets` (the line format of Sources/Tes
 * an epilogue stores XMM/MM registers, MXCSR and the x87 control, status and tag words (FNSTENV, with
   the instruction and data pointers, and the reserved halves Unicorn leaves zero, cleared) to the data page.
 
-The final states (status, RIP, GPRs, RFLAGS status flags, the data page) must agree. A failing case is
+The final states (status, RIP, GPRs, RFLAGS status flags, the data page) must agree. With --reference
+unicorn (the default) Unicorn runs every case and the host CPU decides where it and Popek differ; with
+--reference native the host CPU (Scripts/native-snippets.c, 32-bit cases in compatibility mode) runs every
+case, and a case ending in an exception also compares the x87/SSE state at the fault (FCW, FSW, tags,
+MXCSR, ST0-ST7, the XMM registers), which both sides write into the data page at 0xD00
+(POPEK_SNIPPET_FAULT_STATE; saved files carry a `#! fault-state` line for the regression tests). A failing case is
 re-run with its body cut short to find the first instruction after which they differ. --save appends
 cases with Unicorn's final state in the format of Tests/InterpreterTests/Resources/unicorn-simd-regressions.txt
 (`CASE | EXPECTED | FLAGMASK`); Scripts/diff-unicorn-simd-exceptions.txt lists Unicorn's own bugs (a case
@@ -56,6 +61,7 @@ DATA_ADDR, DATA_SIZE = 0x9000, 0x1000
 XMM_IN, MM_IN = 0x800, 0x900          # initial register values in the data page
 XMM_OUT, MM_OUT, ENV_OUT, MXCSR_OUT, MXCSR_IN = 0xA00, 0xB00, 0xB40, 0xB60, 0xB70
 OPERANDS = 0x7F0                      # memory operands lie in [0, OPERANDS + 16)
+FAULT_STATE = 0xD00                   # x87/SSE state at an exception (POPEK_SNIPPET_FAULT_STATE), 416 bytes
 STATUS_FLAGS = 0x8D5
 R = I.Register
 MNEMONIC_NAMES = {v: k for k, v in vars(I.Mnemonic).items() if k.isupper()}
@@ -529,7 +535,8 @@ class NativeRunner(PopekRunner):
             subprocess.check_call(["cc", "-O1", "-o", exe, src])
         super().__init__(exe)
 
-    def run(self, case):
+    @staticmethod
+    def native_case(case):
         c = Case()
         for k in Case.__slots__:
             setattr(c, k, getattr(case, k))
@@ -538,10 +545,24 @@ class NativeRunner(PopekRunner):
         assert code[5:8] == b"\x0f\x22\xe0", "prologue layout"
         code[5:8] = b"\x0f\x1f\x00"
         c.code = bytes(code)
-        return super().run(c)
+        return c
+
+    def run(self, case):
+        return super().run(self.native_case(case))
+
+    def run_many(self, cases):
+        self.send([self.native_case(c).line() for c in cases])
+        return [parse_result(line) for line in self.receive()]
 
 
 def region(off):
+    if FAULT_STATE <= off < FAULT_STATE + 416:
+        k = off - FAULT_STATE
+        if k >= 160:
+            return f"fault-xmm{(k - 160) // 16}"
+        if k >= 32:
+            return f"fault-st{(k - 32) // 16}"
+        return {0: "fault-fcw", 1: "fault-fcw", 2: "fault-fsw", 3: "fault-fsw", 4: "fault-ftw"}.get(k, "fault-mxcsr")
     if XMM_OUT <= off < XMM_OUT + 256:
         return f"xmm{(off - XMM_OUT) // 16}"
     if MM_OUT <= off < MM_OUT + 64:
@@ -641,7 +662,11 @@ def unicorn_limitation(case, k, diffs, want, got):
         for j in range(last.op_count):
             if last.op_kind(j) == I.OpKind.MEMORY and last.memory_displacement % 16 and I.MemorySizeInfo(last.memory_size).size == 16:
                 return "alignment"
-    # 3. Horizontal add/subtract with the same register as both operands: computed in place.
+    # 3. EMMS keeps TOP (QEMU 5); processors set it to 0, as every MMX instruction does (SDM Vol. 3,
+    #    Table 12-2): a later x87 push lands in another physical register.
+    if fields <= {"mm", "ftw", "fsw"} and any(n == "EMMS" for n, _ in items[:-1]):
+        return "EMMS TOP"
+    # 4. Horizontal add/subtract with the same register as both operands: computed in place.
     if last is not None and MNEMONIC_NAMES.get(last.mnemonic) in HORIZONTAL and last.op_count == 2 \
             and last.op_kind(1) == I.OpKind.REGISTER and last.op0_register == last.op1_register:
         return "horizontal in place"
@@ -681,20 +706,29 @@ def main():
     ap.add_argument("--examples", type=int, default=2)
     ap.add_argument("--no-fail", action="store_true")
     ap.add_argument("--no-native", action="store_true", help="do not ask the host CPU when Unicorn and Popek differ")
+    ap.add_argument("--reference", choices=("unicorn", "native"), default="unicorn",
+                    help="unicorn (the host CPU decides where they differ) or native (the host CPU runs every case, "
+                         "32-bit ones in compatibility mode, and the x87/SSE state is compared at exceptions too)")
     args = ap.parse_args()
     bits = args.mode
+    if args.reference == "native":
+        os.environ["POPEK_SNIPPET_FAULT_STATE"] = f"{FAULT_STATE:x}"
+        args.no_native = False
     only = {m.strip().upper() for m in args.only.split(",") if m.strip()}
     temps = templates(bits, only)
     if not temps:
         sys.exit("no instructions to test")
     popek = PopekRunner(find_popek(args))
-    uni = UnicornRunner(bits)
+    uni = UnicornRunner(bits) if args.reference == "unicorn" else None
     exceptions = load_exceptions(os.path.join(ROOT, "Scripts", "diff-unicorn-simd-exceptions.txt"))
     save = open(args.save, "a") if args.save else None
     save_failures = open(args.save_failures, "a") if args.save_failures else None
     for f in (save, save_failures):
         if f and args.note:
             f.write(f"# {args.note}\n")
+        if f and os.environ.get("POPEK_SNIPPET_FAULT_STATE"):
+            # the x87/SSE state at exceptions is in the saved results: replayed the same way
+            f.write(f"#! fault-state {os.environ['POPEK_SNIPPET_FAULT_STATE']}\n")
     passed = failed = excused_n = 0
     groups = collections.defaultdict(list)
     hardware = collections.defaultdict(list)  # Unicorn wrong, the CPU agrees with Popek
@@ -713,18 +747,31 @@ def main():
         while index < last and len(batch) < args.batch:
             r = random.Random(f"simd-{args.seed}-{bits}-{index}")
             c = make_case(bits, temps, r, index, args.length, args.id_prefix)
-            batch.append((c, uni.run(c)))
+            batch.append((c, uni.run(c) if uni else None))
             index += 1
         popek.send([c.line() for c, _ in batch])
+        if not uni:
+            batch = [(c, want) for (c, _), want in zip(batch, native.run_many([c for c, _ in batch]))]
         results = popek.receive()
         for (c, want), line in zip(batch, results):
             got = parse_result(line)
             statuses[want["status"]] += 1
-            d = differences(c, want, got)
+            d = differences(c, want, got, ("unicorn", "popek") if uni else ("cpu", "popek"))
             if not d:
                 passed += 1
                 if save:
                     save.write(f"{c.line()} | {result_line(c.id, want)} | {STATUS_FLAGS:x}\n")
+                continue
+            if not uni:
+                name, d1, k, _, _ = culprit(c, native, popek)
+                failed += 1
+                groups[name].append((c, d1 or d))
+                if save_failures:
+                    save_failures.write(f"# {bits}-bit seed {args.seed} case {c.id}: {name}: {'; '.join(d1 or d)[:300]}\n")
+                    save_failures.write(f"{c.line()} | {result_line(c.id, want)} | {STATUS_FLAGS:x}\n")
+                if args.verbose:
+                    print(f"FAIL {c.id} ({name}): " + "; ".join(d1 or d))
+                    print(listing(c))
                 continue
             name, d1, k, want1, got1 = culprit(c, uni, popek)
             if not native and k and unicorn_limitation(c, k, d1, want1, got1):
@@ -759,6 +806,8 @@ def main():
         native.close()
     for f in (save, save_failures):
         if f:
+            if os.environ.get("POPEK_SNIPPET_FAULT_STATE"):
+                f.write("#! fault-state off\n")
             f.close()
     for name, items in sorted(hardware.items(), key=lambda kv: -len(kv[1])):
         print(f"{name}: {len(items)} cases where Unicorn is wrong (the CPU agrees with Popek)")
@@ -776,7 +825,7 @@ def main():
         print("known Unicorn limitations: " + ", ".join(f"{k} {v}" for k, v in known.most_common()))
     print(f"{bits}-bit: {passed + failed + excused_n} cases in {took:.0f} s ({unicorn_wrong} where the CPU agrees with "
           f"Popek against Unicorn, {excused_n - unicorn_wrong} excused by the exceptions file); "
-          f"unicorn stops: {', '.join(f'{k} {v}' for k, v in sorted(statuses.items()))}")
+          f"{'unicorn' if uni else 'cpu'} stops: {', '.join(f'{k} {v}' for k, v in sorted(statuses.items()))}")
     print(f"{passed + excused_n} passed, {failed} failed")
     sys.exit(0 if failed == 0 or args.no_fail else 1)
 

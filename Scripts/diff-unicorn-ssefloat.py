@@ -3,7 +3,8 @@
 
     Scripts/diff-unicorn-ssefloat.py --mode 32|64 --cases N --seed S [--first I] [--popek PATH]
                                      [--length N] [--save FILE] [--save-failures FILE] [--verbose]
-                                     [--only MNEMONIC,...] [--no-fail]
+                                     [--only MNEMONIC,...] [--no-fail] [--reference native|unicorn]
+                                     [--no-unicorn]
 
 The snippets are those of Scripts/diff-unicorn-simd.py (whose machinery this script imports: case format,
 runners, body generator, culprit search), with floating-point instructions and operands:
@@ -16,8 +17,12 @@ runners, body generator, culprit search), with floating-point instructions and o
   comparison and conversion instruction, a few moves and logical operations, and x87 state instructions;
 * the epilogue stores the XMM/MM registers, MXCSR and the x87 environment.
 
-Reference: in 64-bit mode the host CPU (Scripts/native-snippets.c) runs every case and decides; Unicorn runs
-too and its agreement is counted for information. In 32-bit mode Unicorn is the reference, with its known
+Reference (--reference): native, the default in 64-bit mode, has the host CPU (Scripts/native-snippets.c;
+32-bit cases in compatibility mode, with the same FTZ and exception masks as 64-bit ones) run every case and
+decide; a case ending in an exception (#XM, #GP, #UD) also compares the x87/SSE state at the fault (MXCSR
+flags and the unchanged destination of an unmasked exception included), written by both sides into the
+data page at 0xD00; Unicorn runs too and its agreement is counted for information (--no-unicorn skips it).
+unicorn, the default in 32-bit mode, makes Unicorn the reference, with its known
 gaps kept out of the cases (QEMU 5's SSE never sets the MXCSR exception flags, ignores FTZ, raises no #XM
 and computes RCPPS/RSQRTPS exactly): the epilogue clears the MXCSR flag bits before they are compared, every
 exception is masked, FTZ stays clear and RCPPS/RCPSS/RSQRTPS/RSQRTSS are not drawn. --save appends cases
@@ -74,9 +79,9 @@ def float_prologue(gen, r):
     mxcsr = r.randrange(4) << 13
     if r.random() < 0.25:
         mxcsr |= 0x40  # DAZ
-    if bits == 64 and r.random() < 0.25:
+    if not UNICORN_REFERENCE[0] and r.random() < 0.25:
         mxcsr |= 0x8000  # FTZ
-    if bits == 64 and r.random() < 0.3:
+    if not UNICORN_REFERENCE[0] and r.random() < 0.3:
         mxcsr |= r.getrandbits(6) << 7
     else:
         mxcsr |= 0x1F80
@@ -111,7 +116,7 @@ SIMD_EPILOGUE = S.epilogue
 
 def float_epilogue(gen):
     out = SIMD_EPILOGUE(gen)
-    if gen.bits == 32:
+    if UNICORN_REFERENCE[0]:
         # Unicorn (QEMU 5) never sets the MXCSR exception flags: not compared in 32-bit mode.
         out.append(I.Instruction.create_mem_u32(I.Code.AND_RM32_IMM32, I.MemoryOperand(displ=S.DATA_ADDR + S.MXCSR_OUT, displ_size=4),
                                                 0xFFFFFFC0))
@@ -119,12 +124,14 @@ def float_epilogue(gen):
 
 
 SIMD_IMM8 = S.Gen.imm8
+# Whether Unicorn is the reference (its gaps kept out of the generated cases); set by main().
+UNICORN_REFERENCE = [False]
 
 
 def float_imm8(self, mn):
     """Comparison predicates: Unicorn (QEMU 5) raises #UD for a legacy CMPPS/CMPSS/CMPPD/CMPSD immediate
     above 7, which processors ignore (bits 7-3); 32-bit cases keep to 0-7."""
-    if mn in ("CMPPS", "CMPSS", "CMPPD", "CMPSD") and (self.bits == 32 or self.r.random() < 0.7):
+    if mn in ("CMPPS", "CMPSS", "CMPPD", "CMPSD") and (UNICORN_REFERENCE[0] or self.r.random() < 0.7):
         return self.r.randrange(8)
     if mn in ("ROUNDPS", "ROUNDPD", "ROUNDSS", "ROUNDSD") and self.r.random() < 0.8:
         return self.r.randrange(16)
@@ -212,11 +219,21 @@ def main():
     ap.add_argument("--verbose", action="store_true")
     ap.add_argument("--examples", type=int, default=2)
     ap.add_argument("--no-fail", action="store_true")
+    ap.add_argument("--reference", choices=("native", "unicorn"), default=None,
+                    help="the host CPU (default in 64-bit mode; 32-bit cases run in compatibility mode) or Unicorn "
+                         "(default in 32-bit mode, with its gaps kept out of the cases)")
+    ap.add_argument("--no-unicorn", action="store_true", help="with the host CPU as the reference, do not run Unicorn too "
+                    "(its agreement is only counted)")
     args = ap.parse_args()
     bits = args.mode
+    ref_kind = args.reference or ("native" if bits == 64 else "unicorn")
+    UNICORN_REFERENCE[0] = ref_kind == "unicorn"
+    if ref_kind == "native":
+        # At an exception (#XM, #UD, #GP) both sides write the x87/SSE state into the data page.
+        os.environ["POPEK_SNIPPET_FAULT_STATE"] = f"{S.FAULT_STATE:x}"
     only = {m.strip().upper() for m in args.only.split(",") if m.strip()}
     pool = FLOAT | MIXED
-    if bits == 32:
+    if UNICORN_REFERENCE[0]:
         pool -= APPROXIMATE
     S.SIMD = pool
     S.prologue = float_prologue
@@ -228,14 +245,17 @@ def main():
     # Draw the floating-point instructions four times as often as the mixed-in moves.
     weighted = [t for t in temps for _ in range(4 if t[1] in FLOAT else 1)]
     popek = S.PopekRunner(S.find_popek(args))
-    uni = S.UnicornRunner(bits)
-    native = S.NativeRunner() if bits == 64 else None
+    native = S.NativeRunner() if ref_kind == "native" else None
+    uni = S.UnicornRunner(bits) if not (native and args.no_unicorn) else None
     reference, ref_name = (native, "cpu") if native else (uni, "unicorn")
     save = open(args.save, "a") if args.save else None
     save_failures = open(args.save_failures, "a") if args.save_failures else None
     for f in (save, save_failures):
         if f and args.note:
             f.write(f"# {args.note}\n")
+        if f and os.environ.get("POPEK_SNIPPET_FAULT_STATE"):
+            # the x87/SSE state at exceptions is in the saved results: replayed the same way
+            f.write(f"#! fault-state {os.environ['POPEK_SNIPPET_FAULT_STATE']}\n")
     passed = failed = excused = unicorn_agrees = 0
     groups = collections.defaultdict(list)
     known = collections.Counter()
@@ -247,14 +267,16 @@ def main():
         while index < last and len(batch) < args.batch:
             r = random.Random(f"ssefloat-{args.seed}-{bits}-{index}")
             c = S.make_case(bits, weighted, r, index, args.length, args.id_prefix)
-            batch.append((c, reference.run(c)))
+            batch.append((c, None if native else reference.run(c)))
             index += 1
         popek.send([c.line() for c, _ in batch])
+        if native:
+            batch = [(c, want) for (c, _), want in zip(batch, native.run_many([c for c, _ in batch]))]
         results = popek.receive()
         for (c, want), line in zip(batch, results):
             got = S.parse_result(line)
             statuses[want["status"]] += 1
-            if native and not S.differences(c, uni.run(c), want):
+            if native and uni and not S.differences(c, uni.run(c), want):
                 unicorn_agrees += 1
             d = S.differences(c, want, got, (ref_name, "popek"))
             if not d:
@@ -282,6 +304,8 @@ def main():
         native.close()
     for f in (save, save_failures):
         if f:
+            if os.environ.get("POPEK_SNIPPET_FAULT_STATE"):
+                f.write("#! fault-state off\n")
             f.close()
     for name, items in sorted(groups.items(), key=lambda kv: -len(kv[1])):
         print(f"{name}: {len(items)} failing")
@@ -292,7 +316,7 @@ def main():
     total = passed + failed + excused
     if known:
         print("known Unicorn limitations: " + ", ".join(f"{k} {v}" for k, v in known.most_common()))
-    info = f"; Unicorn agreed with the CPU on {unicorn_agrees}" if native else ""
+    info = f"; Unicorn agreed with the CPU on {unicorn_agrees}" if native and uni else ""
     print(f"{bits}-bit: {total} cases in {took:.0f} s against the {'host CPU' if native else 'Unicorn'}{info}; "
           f"reference stops: {', '.join(f'{k} {v}' for k, v in sorted(statuses.items()))}")
     print(f"{passed + excused} passed, {failed} failed")

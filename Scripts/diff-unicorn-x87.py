@@ -37,13 +37,17 @@ x87, which is wrong in known ways (Scripts/diff-unicorn-x87-exceptions.txt). Wit
 default) every case runs on both: the host decides, and the cases where only Unicorn disagrees are
 counted ("Unicorn wrong", by instruction; --verbose lists the differing fields with an example).
 --reference native runs the host only (faster; the right choice with --faults, --unmasked or
---pointers, which Unicorn does not model). --reference unicorn (on a machine that is not x86) compares
+--pointers, which Unicorn does not model); a case that ends in an exception (#MF) then also compares the
+x87 state at the fault: both sides write FCW, FSW, the abridged tags and ST0-ST7 into the data page at
+0xD00 (POPEK_SNIPPET_FAULT_STATE, from the signal frame on the host). --reference unicorn (on a machine that is not x86) compares
 with Unicorn only, ignoring what QEMU 5.0 does not model (the FSW exception flags, ES, B and C1) and
 excusing its known errors listed in the exceptions file.
 
 Host behaviour Popek does not reproduce on purpose (function `host_deviation`, counted apart): the
 host's transcendental results one unit in the last place from the correctly rounded ones, or with
-another C1; FYL2XP1 with ST(0) <= -1, which the SDM leaves undefined. And one difference is removed by
+another C1; FYL2XP1 with ST(0) <= -1, which the SDM leaves undefined; the C1 that AMD leaves in
+FCOMI/FUCOMI(P) when the FINCSTP after them raises #MF (function `fcomi_c1`, seen only in the x87 state
+at the fault). And one difference is removed by
 construction: the host (AMD) leaves C1 unchanged in FCOMI/FCOMIP/FUCOMI/FUCOMIP where the SDM clears
 it, so the generator follows each of them with FINCSTP; FDECSTP, which clear C1 on both.
 
@@ -84,6 +88,7 @@ SLOT_SIZE, SLOTS = 16, 56              # memory operands: slots 0..55 at 0x000-0
 STACK_IN = 0x400                       # initial stack values, 8 x 16 bytes
 CW_IN = 0x480
 SAVE_OUT = 0xC00                       # FNSAVE image, 108 bytes
+FAULT_STATE = 0xD00                    # x87 state at an exception (#MF...), --reference native: 160 bytes
 STATUS_FLAGS = 0x8D5
 CR0_PROLOGUE = bytes.fromhex("0f20c0" "83c820" "0f22c0")  # mov eax,cr0; or eax,20h (NE); mov cr0,eax
 ZERO_EAX = bytes.fromhex("31c0")                            # xor eax,eax; then SUB AL,imm8 sets the flags
@@ -631,6 +636,11 @@ SAVE_FIELDS = [(0, 2, "fcw"), (4, 2, "fsw"), (8, 2, "ftw"), (12, 4, "fip"), (18,
 
 
 def region(off):
+    if FAULT_STATE <= off < FAULT_STATE + 160:
+        k = off - FAULT_STATE
+        if k >= 32:
+            return f"fault-st{(k - 32) // 16}"
+        return {0: "fault-fcw", 1: "fault-fcw", 2: "fault-fsw", 3: "fault-fsw", 4: "fault-ftw"}.get(k, "fault-other")
     if SAVE_OUT <= off < SAVE_OUT + 108:
         rel = off - SAVE_OUT
         for start, size, name in SAVE_FIELDS:
@@ -774,6 +784,23 @@ def ext_value(v):
     return (se >> 15, Fraction(sig) * Fraction(2) ** (max(e, 1) - 16383 - 63), max(e, 1))
 
 
+def fcomi_c1(case, name, want, got):
+    """FCOMI/FCOMIP/FUCOMI/FUCOMIP on AMD leave C1 unchanged (the SDM clears it). The FINCSTP; FDECSTP
+    that follow them clear it on both, unless an unmasked exception makes FINCSTP raise #MF: then the
+    x87 state at the fault (--reference native) shows the host's C1. A reason, or None."""
+    op = ((name or "").split() or [""])[0]
+    if op not in ("fcomi", "fcomip", "fucomi", "fucomip") or want is None or not want["status"].startswith("exc"):
+        return None
+    if want["status"] != got["status"] or want["regs"] != got["regs"] or (want["flags"] ^ got["flags"]) & STATUS_FLAGS:
+        return None
+    init = data_fill(case.seed)
+    for o in set(want["mem"]) | set(got["mem"]):
+        a, b = want["mem"].get(o, init[o]), got["mem"].get(o, init[o])
+        if a != b and not (o == FAULT_STATE + 3 and a ^ b == 0x02):
+            return None
+    return "FCOMI family C1 (AMD) at #MF"
+
+
 def host_deviation(case, name, k, want, got, prev):
     """Host x87 behaviour that Popek deliberately does not reproduce (Documentation/X87.md): a reason, or None.
 
@@ -842,6 +869,9 @@ def main():
     bits = args.mode
     ref_kind = args.reference or "both"
     only = {m.strip().lower() for m in args.only.split(",") if m.strip()}
+    if ref_kind == "native":
+        # At an exception (#MF, #IS is none) both sides write the x87 state into the data page (no XMM).
+        os.environ["POPEK_SNIPPET_FAULT_STATE"] = f"{FAULT_STATE:x}/0"
     popek = LineRunner([find_popek(args), "fuzz", "snippets"])
     uni = UnicornRunner(bits) if ref_kind != "native" else None
     native = native_runner() if ref_kind != "unicorn" else None
@@ -862,6 +892,9 @@ def main():
     for f in (save, save_failures):
         if f and args.note:
             f.write(f"# {args.note}\n")
+        if f and os.environ.get("POPEK_SNIPPET_FAULT_STATE"):
+            # the x87/SSE state at exceptions is in the saved results: replayed the same way
+            f.write(f"#! fault-state {os.environ['POPEK_SNIPPET_FAULT_STATE']}\n")
     passed = failed = excused = unicorn_wrong = retried = 0
     groups = collections.defaultdict(list)
     wrong_groups = collections.Counter()
@@ -919,7 +952,7 @@ def main():
             name, d1, k, w1, g1, prev = culprit(c, ref_runner, popek, ref_name)
             fields = {field_of(x) for x in (d1 or d)}
             if ref_name == "cpu":
-                why = host_deviation(c.cut(k), name, k, w1, g1, prev)
+                why = host_deviation(c.cut(k), name, k, w1, g1, prev) or fcomi_c1(c.cut(k), name, w1, g1)
                 if why:
                     deviations[why] += 1
                     if save:
@@ -943,6 +976,8 @@ def main():
         native.close()
     for f in (save, save_failures):
         if f:
+            if os.environ.get("POPEK_SNIPPET_FAULT_STATE"):
+                f.write("#! fault-state off\n")
             f.close()
     if wrong_groups:
         print("Unicorn wrong (the CPU agrees with Popek), by first differing instruction: "

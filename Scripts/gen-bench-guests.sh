@@ -14,7 +14,7 @@ trap 'rm -rf "$TMP"' EXIT
     echo "/// The benchmark's guest programs: 64-bit flat binaries loaded at \`loadAddress\`."
     echo "enum BenchGuests {"
     echo "    static let loadAddress: UInt64 = 0x100000"
-    for name in alu memory call x87; do
+    for name in alu memory call x87 sse2; do
         nasm -f bin -o "$TMP/$name.bin" "$ROOT/Guests/bench/$name.asm"
         echo
         echo "    /// Guests/bench/$name.asm"

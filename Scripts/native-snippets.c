@@ -71,6 +71,11 @@ extern void guest_exit32(void);
 static sigjmp_buf g_jump;
 static volatile int g_signal;
 static uint64_t g_fault_rip, g_trapno;
+// POPEK_SNIPPET_FAULT_STATE=OFFSET[/N] (hex offset, N XMM registers): at a fault, the x87/SSE state from the signal frame is written
+// into the data page at OFFSET, in the layout SnippetRunner writes (FXSAVE's, pointers and MXCSR_MASK 0).
+static long g_fault_state = -1;
+static uint8_t g_fpstate[512] __attribute__((aligned(16)));
+static int g_have_fpstate;
 
 static void on_fault(int sig, siginfo_t *info, void *context) {
     ucontext_t *uc = context;
@@ -82,6 +87,11 @@ static void on_fault(int sig, siginfo_t *info, void *context) {
     g_fault_rip = (uint64_t)r[REG_RIP];
     g_trapno = (uint64_t)r[REG_TRAPNO];
     g_signal = sig;
+    g_have_fpstate = 0;
+    if (uc->uc_mcontext.fpregs) {
+        memcpy(g_fpstate, uc->uc_mcontext.fpregs, 512);
+        g_have_fpstate = 1;
+    }
     (void)info;
     siglongjmp(g_jump, 1);
 }
@@ -123,6 +133,13 @@ int main(void) {
     sigaction(SIGILL, &sa, NULL);
     sigaction(SIGBUS, &sa, NULL);
     sigaction(SIGFPE, &sa, NULL);
+    const char *fs = getenv("POPEK_SNIPPET_FAULT_STATE");
+    long fault_xmm = -1;  // "OFFSET/N": N XMM registers (default: 16 in 64-bit cases, 8 in 32-bit ones)
+    if (fs && *fs) {
+        char *slash;
+        g_fault_state = strtol(fs, &slash, 16);
+        if (*slash == '/') fault_xmm = strtol(slash + 1, 0, 10);
+    }
     static char line[1 << 20];
     static uint8_t initial[0x1000];
     while (fgets(line, sizeof line, stdin)) {
@@ -194,6 +211,19 @@ int main(void) {
             snprintf(buffer, sizeof buffer, "exc%d", g_signal == SIGILL ? 6 : g_signal == SIGFPE ? (int)g_trapno : 13);  // SIGFPE: #DE 0, #MF 16, #XM 19
             status = buffer;
             rip = g_fault_rip;
+            if (g_fault_state >= 0 && g_have_fpstate) {
+                // FCW, FSW, abridged FTW, MXCSR, ST0-ST7 (10 bytes each in 16), XMM0-7 (32-bit) or XMM0-15.
+                size_t nx = fault_xmm >= 0 && fault_xmm <= 16 ? (size_t)fault_xmm : bits == 64 ? 16 : 8, total = 160 + 16 * nx;
+                if ((size_t)g_fault_state + total <= size) {
+                    uint8_t img[416];
+                    memset(img, 0, sizeof img);
+                    memcpy(img, g_fpstate, 5);            // FCW, FSW, FTW
+                    memcpy(img + 24, g_fpstate + 24, 4);  // MXCSR
+                    for (int i = 0; i < 8; i++) memcpy(img + 32 + 16 * i, g_fpstate + 32 + 16 * i, 10);
+                    memcpy(img + 160, g_fpstate + 160, 16 * nx);
+                    memcpy(data + g_fault_state, img, total);
+                }
+            }
         }
         printf("%s %s %llx %llx", f[0], status, (unsigned long long)rip, (unsigned long long)(g_flags & ~0x10000ull));
         for (int i = 0; i < 16; i++) printf(" %llx", (unsigned long long)(bits == 64 ? g_regs[i] : i < 8 ? g_regs[i] & 0xFFFFFFFF : 0));

@@ -1,7 +1,7 @@
 // Interpreter throughput: runs small 64-bit guest loops (Guests/bench/*.asm, embedded in
 // Guests.swift) on the interpreter and prints guest MIPS for each, plus the decode-cache hit rate.
 //
-//     interpreter-bench [--seconds S] [--rounds R] [--only alu|memory|call|x87]...
+//     interpreter-bench [--seconds S] [--rounds R] [--only alu|memory|call|x87|sse2]...
 //     interpreter-bench --linux KERNEL INITRD [--seconds S] [--console] [--append "KERNEL ARGS"]
 //
 // Each loop is first run at a fixed size and its registers (and, for the memory loop, its buffers)
@@ -63,6 +63,9 @@ let loops = [
     Loop(name: "x87", image: BenchGuests.x87, checkIterations: 20_000, expectedChecksum: 0x8618_3E2F_1BC6_92A9,
          what: "x87 loop (fmul/fadd m64/fdivr m64/faddp/fsqrt/fadd m64, extended precision; 7 FLOPs per 11 instructions)",
          flopsPerInstruction: 7.0 / 11.0),
+    Loop(name: "sse2", image: BenchGuests.sse2, checkIterations: 20_000, expectedChecksum: 0x5F45_4AD7_C3E0_AACF,
+         what: "SSE2 loop (mulpd/addpd/divpd/sqrtpd/divsd/addsd, two lanes; 16 FLOPs per 14 instructions)",
+         flopsPerInstruction: 16.0 / 14.0),
 ]
 
 /// A run of one loop on a fresh guest state (the interpreter, and its caches, are reused).
@@ -155,11 +158,14 @@ while let a = args.popFirst() {
         for l in loops {
             let b = try Bench(l)
             _ = try b.run(l.checkIterations)
-            print("\(l.name): 0x\(String(b.checksum(), radix: 16, uppercase: true))")
+            // and the first results the loop stores at 200000h (to check against host arithmetic)
+            let words = (b.ram.base + 0x200000).assumingMemoryBound(to: UInt64.self)
+            let stored = (0..<7).map { String(words[$0], radix: 16) }.joined(separator: " ")
+            print("\(l.name): 0x\(String(b.checksum(), radix: 16, uppercase: true))   200000h: \(stored)")
         }
         exit(0)
     default:
-        print("usage: interpreter-bench [--seconds S] [--rounds R] [--only alu|memory|call|x87]... [--checksums]")
+        print("usage: interpreter-bench [--seconds S] [--rounds R] [--only alu|memory|call|x87|sse2]... [--checksums]")
         exit(64)
     }
 }

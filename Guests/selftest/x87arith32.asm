@@ -358,7 +358,8 @@ fadd_done:
     CHECK_EQ dword [outd], 0x12345678, 74
     SW_IS 0xB8FF, 0xB888, 75          ; TOP 7 (not popped), B, ES, OE only
     fnclex
-    ; CR0.NE = 0: no #MF (FERR# is not wired; the instruction goes on as with IGNNE#)
+    ; CR0.NE = 0: no #MF (this test platform has no FERR# wire and holds IGNNE#: the instruction goes on;
+    ; ferr32.asm checks IRQ 13 on the PC)
     fninit
     mov eax, cr0
     and eax, ~0x20

@@ -31,7 +31,7 @@ public enum FlatBinary {
     public static func load(_ image: [UInt8], into ram: GuestRAM, at address: UInt64, bits: Int) throws(BootError) -> CPUState {
         guard !image.isEmpty else { throw .empty("the flat binary") }
         guard ram.contains(address, count: UInt64(image.count)) else {
-            throw .doesNotFit(what: "the flat binary", address: address, size: image.count, ram: ram.size)
+            throw .doesNotFit(what: "the flat binary", address: address, size: image.count, ram: ram.ramSize)
         }
         var s = CPUState()
         switch bits {

@@ -76,7 +76,7 @@ public enum LinuxBootProtocol {
         let footprint = max(UInt64(kernelBytes.count), UInt64(h.initSize))
         guard ram.contains(loadAddress, count: footprint) else {
             throw .doesNotFit(what: "the kernel (with the \(h.initSize >> 20) MiB it decompresses into)",
-                              address: loadAddress, size: Int(footprint), ram: ram.size)
+                              address: loadAddress, size: Int(footprint), ram: ram.ramSize)
         }
         let cmdline = Array(commandLine.utf8)
         guard cmdline.count < Int(h.commandLineSize) else {
@@ -100,11 +100,11 @@ public enum LinuxBootProtocol {
             // As high as possible below initrd_addr_max, the end of RAM below 4 GiB, page aligned.
             let limit = min(UInt64(h.initrdAddressMax) + 1, 0x1_0000_0000, lowRAMEnd(memoryMap))
             guard limit > UInt64(initrd.count) else {
-                throw .doesNotFit(what: "the initrd", address: 0, size: initrd.count, ram: ram.size)
+                throw .doesNotFit(what: "the initrd", address: 0, size: initrd.count, ram: ram.ramSize)
             }
             let address = (limit - UInt64(initrd.count)) & ~0xFFF
             guard address >= loadAddress + footprint else {
-                throw .doesNotFit(what: "the initrd above the kernel", address: address, size: initrd.count, ram: ram.size)
+                throw .doesNotFit(what: "the initrd above the kernel", address: address, size: initrd.count, ram: ram.ramSize)
             }
             ram.write(initrd, at: address)
             put32(0x218, UInt32(truncatingIfNeeded: address))

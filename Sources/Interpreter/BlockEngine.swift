@@ -42,6 +42,12 @@ extension Interpreter {
                     remaining &-= 1
                     continue
                 }
+                // TF, RF or enabled breakpoints: one instruction at a time (DebugExceptions.swift).
+                if debugFeaturesActive {
+                    if let stop = debugStep() { return stop }
+                    remaining &-= 1
+                    continue
+                }
             }
             let (executed, stop) = runBlock(limit: remaining)
             if let stop { return stop }
@@ -58,6 +64,7 @@ extension Interpreter {
         } else if c.pointee.cpu.rflags & 0x200 != 0 && platform.interruptPending {
             return takeExternalInterrupt()
         }
+        if debugFeaturesActive { return debugStep() }
         return runBlock(limit: 1).1
     }
 
@@ -113,7 +120,7 @@ extension Interpreter {
             let mode = codeMode
             ipMask = mode == .bits16 ? 0xFFFF : mode == .bits32 ? 0xFFFF_FFFF : ~0
             let linear = mode == .bits64 ? rip : (c.pointee.cpu.segments.1.base &+ (rip & ipMask)) & 0xFFFF_FFFF
-            guard let pa = try? translate(linear, .execute), pa & physicalMask == pa, pa < ramSize else {
+            guard let pa = try? translate(linear, .execute), pa & physicalMask == pa, isRAM(pa, 1) else {
                 return uncachedStep()
             }
             b = cc.pointee.lookup(pa << 2 | Self.modeKey(mode))

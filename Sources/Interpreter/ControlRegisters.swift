@@ -19,6 +19,7 @@ extension Interpreter {
     /// MOV from DRn.
     func readDebugRegister(_ n: Int) throws(CPUException) -> UInt64 {
         if cpl != 0 { throw .generalProtection(0) }
+        try checkDebugRegisterAccess(n)  // CR4.DE, DR7.GD (DebugExceptions.swift)
         let cpu = core.pointee.cpu
         switch n {
         case 0...3: return cpu[debug: n]
@@ -36,6 +37,9 @@ extension Interpreter {
         let raw = r.rawValue
         if raw >= Register.first_dr && raw < Register.first_tr {
             let n = Int(raw - Register.first_dr)
+            try checkDebugRegisterAccess(n)  // CR4.DE, DR7.GD (DebugExceptions.swift)
+            // DR6 and DR7 bits 63:32 are reserved: #GP(0) when set (SDM Vol. 2, MOV DRn, 64-bit mode).
+            if n >= 4 && value >> 32 != 0 { throw .generalProtection(0) }
             switch n {
             case 0...3: c.pointee.cpu[debug: n] = value
             case 4, 6: c.pointee.cpu.dr6 = (value & 0xF00F) | 0xFFFF_0FF0

@@ -30,4 +30,22 @@ struct Core {
     /// system structures (descriptor tables, the IDT, the TSS, the stack of an interrupt delivered to
     /// an inner ring; SDM Vol. 3, 4.6.1).
     var supervisorAccess = false
+    /// The physical address mask: the model's address width, with bit 20 cleared while the
+    /// platform holds the A20 gate off (A20Gate.swift).
+    var physicalMask: UInt64 = (1 << 52) - 1
+    /// Debug features (DebugExceptions.swift): data and I/O breakpoints are being watched for the
+    /// instruction running under `debugStep` (set only there, so memory accesses pay one test).
+    var watchingBreakpoints = false
+    /// DR6 B0-B3 bits of the data and I/O breakpoints the current instruction hit (trap-class); 0
+    /// outside `debugStep`.
+    var breakpointHits: UInt64 = 0
+    /// The instruction under `debugStep` started with RFLAGS.TF set: a REP string instruction stops
+    /// after one iteration.
+    var singleStepping = false
+    /// An interrupt or exception was delivered during the current instruction (INT n, a fault):
+    /// no single-step trap follows it (SDM Vol. 3, 17.3.1.4).
+    var eventDelivered = false
+    /// The exception being delivered is a fault other than an instruction-breakpoint #DB: the
+    /// EFLAGS image pushed has RF set (SDM Vol. 3, 17.3.1.1).
+    var faultResume = false
 }

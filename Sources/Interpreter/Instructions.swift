@@ -222,7 +222,11 @@ extension Interpreter {
             commitFlags()
             if c.pointee.cpu.rflags & 0x800 != 0 { try softwareInterrupt(4, kind: .breakpoint) }
         case .int1:
-            try softwareInterrupt(1, kind: .breakpoint)
+            // INT1 (ICEBP): a #DB trap delivered like a hardware exception, with no gate DPL check
+            // and no IOPL check in virtual-8086 mode, and no DR6 bits set (SDM Vol. 2, INT1).
+            try deliverInterrupt(vector: 1, errorCode: nil, kind: .exception)
+        case .stac, .clac:
+            try setAlignmentCheckFlag(ins)
         case .iret, .iretd, .iretq:
             try interruptReturn(size: ins.operandSize)
         case .bound:
@@ -354,6 +358,7 @@ extension Interpreter {
 
     /// I/O permission: CPL <= IOPL, or the TSS I/O permission bitmap allows the ports (SDM Vol. 1, 19.5.2).
     func checkIOPermission(_ port: UInt16, size: Int) throws(CPUException) {
+        if core.pointee.watchingBreakpoints { noteIOAccess(port, size) }  // I/O breakpoints (DebugExceptions.swift)
         guard core.pointee.cpu.cr0 & 1 != 0 else { return }
         let iopl = UInt8((core.pointee.cpu.rflags >> 12) & 3)
         if protectedMode && cpl <= iopl { return }

@@ -16,11 +16,16 @@ public final class Interpreter {
     /// Host address of guest physical 0, and RAM size (copied from `ram` for the fast path).
     let ramBase: UnsafeMutableRawPointer
     let ramSize: UInt64
+    /// RAM above 4 GiB (issue #5): the 32-bit hole [ramHoleStart, ramHoleEnd) inside [0, ramSize)
+    /// is not RAM (MMIO); both equal `ramSize` when RAM is contiguous. See RAMLayout.swift.
+    let ramHoleStart: UInt64
+    let ramHoleEnd: UInt64
     let platform: Platform
     public let model: CPUModel
     let decoders: (Decoder, Decoder, Decoder)
-    /// Physical address mask: 20 bits (8086), 24 bits (80286), 52 bits otherwise.
-    let physicalMask: UInt64
+    /// The model's physical address mask: 20 bits (8086), 24 bits (80286), 52 bits otherwise
+    /// (`physicalMask`, A20Gate.swift, adds the A20 gate).
+    let modelPhysicalMask: UInt64
     /// The decode cache (CodeCache.swift). SAFETY: allocated in init, freed in deinit, like `core`.
     let code: UnsafeMutablePointer<CodeCache>
     /// The software TLB (SoftTLB.swift), and its entries (for the fast path). SAFETY: as `code`.
@@ -35,14 +40,17 @@ public final class Interpreter {
         self.ram = ram
         ramBase = ram.base
         ramSize = ram.size
+        ramHoleStart = ram.holeStart
+        ramHoleEnd = ram.holeEnd
         self.platform = platform
         self.model = model
         decoders = (Decoder(mode: .bits16), Decoder(mode: .bits32), Decoder(mode: .bits64))
         switch model {
-        case .i8086: physicalMask = 0xF_FFFF
-        case .i80286: physicalMask = 0xFF_FFFF
-        case .x86_64: physicalMask = (1 << 52) - 1
+        case .i8086: modelPhysicalMask = 0xF_FFFF
+        case .i80286: modelPhysicalMask = 0xFF_FFFF
+        case .x86_64: modelPhysicalMask = (1 << 52) - 1
         }
+        core.pointee.physicalMask = modelPhysicalMask
         code = .allocate(capacity: 1)
         // The 8086 and 80286 models run uncached (their single-step vectors rewrite RAM behind the CPU).
         code.initialize(to: CodeCache(ramSize: model == .x86_64 ? ram.size : 0))
@@ -189,6 +197,10 @@ public final class Interpreter {
             // Faults restart the instruction; the state already points RIP at it.
             core.pointee.cpu.rip = core.pointee.instructionStart
             if model == .i8086 && exception.vector == 0 { core.pointee.cpu.rip = core.pointee.faultNextRIP }
+            // Faults push RF set; a #DB clears DR7.GD on the way in (DebugExceptions.swift).
+            core.pointee.faultResume = model == .x86_64 && Self.pushesResumeFlag(exception.vector)
+            if exception.vector == 1 { core.pointee.cpu.dr7 &= ~0x2000 }
+            defer { core.pointee.faultResume = false }
             do throws(CPUException) {
                 try deliverInterrupt(vector: exception.vector, errorCode: exception.errorCode, kind: .exception)
                 return nil

@@ -26,6 +26,7 @@ extension Interpreter {
     func deliverInterrupt(vector: UInt8, errorCode: UInt32?, kind: InterruptKind) throws(CPUException) {
         let c = core
         c.pointee.cpu.halted = false
+        c.pointee.eventDelivered = true  // no single-step trap after this instruction (DebugExceptions.swift)
         if c.pointee.cpu.cr0 & 1 == 0 {
             // Real mode: the IVT entry is offset:segment at IDTR.base + 4 * vector (SDM Vol. 3, 20.1.4).
             let entry = UInt64(vector) * 4
@@ -99,7 +100,7 @@ extension Interpreter {
         let cs = segmentFromDescriptor(selector, d)
         if cs.attributes & 0x18 != 0x18 || cs.dpl > cpl { throw .generalProtection(UInt32(selector & 0xFFFC)) }
         if !cs.present { throw .notPresent(UInt32(selector & 0xFFFC)) }
-        let oldFlags = flagsImage()
+        let oldFlags = flagsImage() | (c.pointee.faultResume ? Self.resumeFlag : 0)  // SDM Vol. 3, 17.3.1.1
         let oldCS = c.pointee.cpu.segments.1
         let oldSS = c.pointee.cpu.segments.2
         let oldSP = gpr[4]
@@ -133,7 +134,7 @@ extension Interpreter {
                 c.pointee.cpu.segments.1 = oldCS
                 c.pointee.cpu.segments.2 = oldSS
                 gpr[4] = oldSP
-                c.pointee.cpu.rflags = oldFlags
+                c.pointee.cpu.rflags = oldFlags & ~(c.pointee.faultResume ? Self.resumeFlag : 0)  // RF was only in the image
                 throw error
             }
             if fromV86 {
@@ -182,7 +183,7 @@ extension Interpreter {
             throw .generalProtection(UInt32(selector & 0xFFFC))
         }
         if !cs.present { throw .notPresent(UInt32(selector & 0xFFFC)) }
-        let oldFlags = flagsImage()
+        let oldFlags = flagsImage() | (c.pointee.faultResume ? Self.resumeFlag : 0)  // SDM Vol. 3, 17.3.1.1
         let oldCS = c.pointee.cpu.segments.1
         let oldSS = c.pointee.cpu.segments.2
         let oldSP = gpr[4]

@@ -11,8 +11,8 @@ extension Interpreter {
     /// Reads `size` bytes (1, 2, 4, 8) of guest physical memory: RAM, or the platform's MMIO.
     @inline(__always) func readPhysical(_ pa: UInt64, _ size: Int) -> UInt64 {
         let a = pa & physicalMask
-        if a &+ UInt64(size) <= ramSize {
-            // SAFETY: a + size <= ramSize, inside the mapping; loadUnaligned tolerates any alignment.
+        if isRAM(a, UInt64(size)) {  // RAM below and above the 32-bit hole (RAMLayout.swift)
+            // SAFETY: [a, a + size) is RAM, inside the mapping; loadUnaligned tolerates any alignment.
             let p = ramBase + Int(a)
             switch size {
             case 1: return UInt64(p.load(as: UInt8.self))
@@ -28,12 +28,12 @@ extension Interpreter {
     /// Writes guest physical memory.
     @inline(__always) func writePhysical(_ pa: UInt64, _ size: Int, _ value: UInt64) {
         let a = pa & physicalMask
-        if a &+ UInt64(size) <= ramSize {
+        if isRAM(a, UInt64(size)) {  // RAM below and above the 32-bit hole (RAMLayout.swift)
             // Self-modifying code: a write to a page holding decoded code drops that code.
             let cc = code
             if cc.pointee.isCodePage(a >> 12) { codePageWritten(a >> 12) }
             if size > 1, cc.pointee.isCodePage((a &+ UInt64(size) &- 1) >> 12) { codePageWritten((a &+ UInt64(size) &- 1) >> 12) }
-            // SAFETY: a + size <= ramSize, inside the mapping.
+            // SAFETY: [a, a + size) is RAM, inside the mapping.
             let p = ramBase + Int(a)
             switch size {
             case 1: p.storeBytes(of: UInt8(truncatingIfNeeded: value), as: UInt8.self)
@@ -64,7 +64,8 @@ extension Interpreter {
             if write { code |= 2 }
             if user { code |= 4 }
             if reserved { code |= 8 }
-            if access == .execute && nxe { code |= 0x10 }
+            // I/D: instruction fetches, when XD (PAE/4-level with NXE) or SMEP can fault them (SDM Vol. 3, 4.7).
+            if access == .execute && ((nxe && cpu.cr4 & 0x20 != 0) || cpu.cr4 & 0x10_0000 != 0) { code |= 0x10 }
             return .pageFault(code)
         }
         var userOK = true, writeOK = true, executeOK = true
@@ -140,6 +141,11 @@ extension Interpreter {
             }
         }
         if user && !userOK { throw fault(true) }
+        // Supervisor-mode accesses to user-mode pages: SMEP and SMAP (SDM Vol. 3, 4.6.1).
+        let smep = !user && userOK && cpu.cr4 & 0x10_0000 != 0
+        let smap = !user && userOK && cpu.cr4 & 0x20_0000 != 0
+        if smep && access == .execute { throw fault(true) }
+        if smap && access != .execute && !smapAllowsData { throw fault(true) }
         if write && !writeOK && (user || wp) { throw fault(true) }
         if access == .execute && !executeOK { throw fault(true) }
         // Accessed bits on every level, dirty on the last on a write (SDM Vol. 3, 4.8).
@@ -153,8 +159,10 @@ extension Interpreter {
             if updated != e { e = updated; writePhysical(a, entrySize, e) }
             leaf = e
         }
-        walk.writable = user ? userOK && writeOK : writeOK || !wp
-        walk.executable = (!user || userOK) && executeOK
+        walk.writable = (user ? userOK && writeOK : writeOK || !wp) && !smap
+        walk.executable = (!user || userOK) && executeOK && !smep
+        // Whether a supervisor access may read depends on RFLAGS.AC under SMAP: no cached entry.
+        walk.readable = !smap
         walk.dirty = leaf & 0x40 != 0
         walk.global = leaf & 0x100 != 0 && cpu.cr4 & 0x80 != 0
         walk.large = pageMask != 0xFFF
@@ -164,6 +172,7 @@ extension Interpreter {
     /// Reads linear memory, splitting accesses that cross a page.
     @inline(__always)
     func readLinear(_ linear: UInt64, _ size: Int, _ access: AccessKind = .read) throws(CPUException) -> UInt64 {
+        if _slowPath(core.pointee.watchingBreakpoints) && access != .execute { noteDataAccess(linear, size, write: false) }
         if core.pointee.cpu.cr0 & 0x8000_0000 == 0 { return readPhysical(linear, size) }
         // The software TLB: one compare (also false for an access crossing into the next page).
         let e = tlbEntries[SoftTLB.index(linear, user: userAccess)]
@@ -190,6 +199,7 @@ extension Interpreter {
     /// Writes linear memory; a write that crosses a page checks both pages before writing either.
     @inline(__always)
     func writeLinear(_ linear: UInt64, _ size: Int, _ value: UInt64) throws(CPUException) {
+        if _slowPath(core.pointee.watchingBreakpoints) { noteDataAccess(linear, size, write: true) }
         if core.pointee.cpu.cr0 & 0x8000_0000 == 0 { writePhysical(linear, size, value); return }
         let e = tlbEntries[SoftTLB.index(linear, user: userAccess)]
         if e.write == (linear &+ UInt64(size &- 1)) & ~0xFFF {

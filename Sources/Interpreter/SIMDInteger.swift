@@ -192,7 +192,10 @@ extension Interpreter {
 
         // MARK: State, ordering and cache control
         case .emms:
+            // Every MMX instruction sets TOP to 0, EMMS too (SDM Vol. 3, 12.2 and Table 12-2; measured on
+            // the host), and EMMS empties the tags.
             try mmxCheck()
+            core.pointee.cpu.fpu.statusWord &= ~0x3800
             core.pointee.cpu.fpu.tagWord = 0xFFFF
         case .lfence, .mfence, .sfence:
             break  // one instruction at a time: every access is already ordered

@@ -104,8 +104,8 @@ extension Interpreter {
     }
 
     /// A pending unmasked x87 exception (FSW.ES) is reported as #MF when CR0.NE is set. With CR0.NE
-    /// clear a PC reports it through FERR# and IRQ 13, which this machine does not wire: the
-    /// instruction then goes on as if IGNNE# were asserted.
+    /// clear it is reported through FERR# before the instruction starts (`executeWithPendingX87Error`),
+    /// and the instruction gets here only when the machine asserts IGNNE#: it goes on.
     @inline(__always) func x87PendingCheck() throws(CPUException) {
         if core.pointee.cpu.fpu.statusWord & 0x80 != 0 && core.pointee.cpu.cr0 & 0x20 != 0 {
             throw .floatingPointError

@@ -189,19 +189,10 @@ extension Interpreter {
             core.pointee.cpu.rip = target
             return
         }
-        // Return to an outer privilege level: SS:rSP follow the CS:rIP and the released parameters.
-        let spOffset = UInt64(2 * n) &+ release
-        let newSP = try peekStack(spOffset, size: n)
-        let newSS = UInt16(truncatingIfNeeded: try peekStack(spOffset &+ UInt64(n), size: n))
-        var cs = seg
-        cs.attributes |= 1
-        try markAccessed(selector, d)
-        core.pointee.cpu.segments.1 = cs
-        core.pointee.cpu.rip = target
-        try loadSegment(2, selector: newSS)
-        writeGPR(4, size: stackAddressSize == 8 ? 8 : UInt8(n), newSP)
-        try adjustStack(release)
-        invalidateDataSegmentsForOuterRing()
+        // Return to an outer privilege level: SS:rSP follow the CS:rIP and the released parameters
+        // (CallGates.swift).
+        try returnToOuterPrivilege(cs: seg, descriptor: d, selector: selector, target: offset & sizeMask(size),
+                                   size: n, release: release)
     }
 
     /// After a return to an outer ring, data segments more privileged than the new CPL become null

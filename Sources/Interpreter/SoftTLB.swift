@@ -115,7 +115,10 @@ struct SoftTLB {
 
 /// What a page walk found, for filling a TLB entry.
 struct PageWalk {
-    /// Writes allowed at the walk's privilege (R/W and U/S of every level, CR0.WP).
+    /// Reads may be cached: false for supervisor walks of user-mode pages under SMAP, whose
+    /// outcome depends on RFLAGS.AC and on the access being implicit (SMEPSMAP.swift).
+    var readable = true
+    /// Writes allowed at the walk's privilege (R/W and U/S of every level, CR0.WP; not under SMAP).
     var writable = false
     /// Instruction fetches allowed at the walk's privilege (U/S, XD).
     var executable = false
@@ -170,8 +173,8 @@ extension Interpreter {
         let pa = try pageWalk(linear, access, &walk)
         let t = tlb
         t.pointee.misses &+= 1
-        let physicalPage = pa & ~0xFFF
-        guard physicalPage &+ 0x1000 <= ramSize, !Self.noTLB else { return pa }
+        let physicalPage = pa & physicalMask & ~0xFFF  // with the A20 gate (A20Gate.swift)
+        guard isRAM(physicalPage, 0x1000), !Self.noTLB else { return pa }  // RAM pages only (RAMLayout.swift)
         // Only canonical pages (the fast handlers of 64-bit code rely on a hit being canonical; a
         // walk for, say, a descriptor-table read does not check).
         let top = Int64(bitPattern: linear) >> 47
@@ -179,7 +182,7 @@ extension Interpreter {
         let page = linear & ~0xFFF
         let i = SoftTLB.index(linear, user: user)
         var e = TLBEntry()
-        e.read = page
+        if walk.readable { e.read = page }
         if walk.writable && walk.dirty && !code.pointee.isCodePage(physicalPage >> 12) { e.write = page }
         if walk.executable { e.execute = page }
         e.addend = (UInt64(UInt(bitPattern: ramBase)) &+ physicalPage) &- page

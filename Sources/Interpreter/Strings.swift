@@ -98,7 +98,9 @@ extension Interpreter {
                 if ins.prefixes.contains(.repne) && zf { return }
             }
             iterations += 1
-            if iterations >= 4096 {
+            // Under single-step, or once a data breakpoint hit, the #DB comes after this iteration
+            // (SDM Vol. 3, 17.3.1.2 and 17.3.1.4; DebugExceptions.swift).
+            if iterations >= 4096 || _slowPath(c.pointee.singleStepping || c.pointee.breakpointHits != 0) {
                 c.pointee.cpu.rip = c.pointee.instructionStart
                 return
             }

@@ -14,11 +14,15 @@ enum TaskSwitchSource {
 }
 
 extension Interpreter {
-    /// A far JMP/CALL whose selector names a system descriptor: a TSS or a task gate.
-    /// Call gates are not modelled yet (#GP, as for any descriptor the CPU rejects).
+    /// A far JMP/CALL whose selector names a system descriptor: a call gate (CallGates.swift), a TSS
+    /// or a task gate.
     func farTransferThroughSystemDescriptor(_ selector: UInt16, _ d: UInt64, call: Bool) throws(CPUException) {
         let code = UInt32(selector & 0xFFFC)
         let type = (d >> 40) & 0x1F
+        if type == 0x04 || type == 0x0C {
+            try farTransferThroughCallGate(selector, d, call: call)
+            return
+        }
         let dpl = UInt8((d >> 45) & 3)
         let rpl = UInt8(selector & 3)
         guard codeMode != .bits64 else { throw .generalProtection(code) }  // no tasks in IA-32e mode

@@ -11,7 +11,8 @@ import X86State
 /// `Platform` calls and `StopReason`s the interpreter produces: trap-and-emulate, with the hardware
 /// doing the trapping. The machine and its devices cannot tell the engines apart.
 ///
-/// - Guest RAM is one memory slot over `GuestRAM.base`, so both engines see the same bytes.
+/// - Guest RAM is one memory slot per RAM range over `GuestRAM.base` (two with RAM above 4 GiB),
+///   so both engines see the same bytes.
 /// - The CPU state moves in and out as the portable `CPUState` (registers, segments with their
 ///   hidden parts, descriptor tables, control registers, EFER, APIC base, FPU/SSE, MSRs, debug
 ///   registers, XCR0, the interrupt shadow). With `KVM_CAP_SYNC_REGS` the general, segment and event
@@ -100,7 +101,12 @@ public final class KVMEngine: ExecutionEngine {
         // places them: just below the BIOS, above 3 GiB of RAM and clear of the APIC and IOAPIC.
         if system.check(.setTSSAddress) > 0 { try vm.setTSSAddress(0xFEFF_D000) }
         if system.check(.setIdentityMapAddress) > 0 { try vm.setIdentityMapAddress(0xFEFF_C000) }
-        try vm.setUserMemoryRegion(slot: 0, guestPhysicalAddress: 0, size: ram.size, hostAddress: ram.base)
+        // One memory slot per RAM range: below the 32-bit hole, and above 4 GiB when there is more
+        // (GuestRAM.pc(ramSize:)); the hole stays unmapped, so accesses there exit as MMIO.
+        for (slot, range) in ram.ranges.enumerated() {
+            try vm.setUserMemoryRegion(slot: UInt32(slot), guestPhysicalAddress: range.lowerBound, size: UInt64(range.count),
+                                       hostAddress: ram.base + Int(range.lowerBound))
+        }
         if system.check(.userSpaceMSR) > 0 && system.check(.msrFilter) > 0 {
             try vm.enable(.userSpaceMSR, UInt64(KVM_MSR_EXIT_REASON_INVAL | KVM_MSR_EXIT_REASON_UNKNOWN | KVM_MSR_EXIT_REASON_FILTER))
             try vm.denyMSRs(KVMEngine.deviceMSRs)

@@ -46,6 +46,8 @@ public final class Machine: Platform {
     public var modelSpecificRegisters: (read: (UInt32) -> UInt64?, write: (UInt32, UInt64) -> Bool)?
     /// The time-stamp counter from virtual time, when a clock is wired.
     public var timeStampCounterSource: (() -> UInt64)?
+    /// The CPU's FERR# output and IGNNE# input, when wired (the PC's IRQ 13 latch and port 0xF0).
+    public var numericErrorWiring: (ferr: (Bool) -> Void, ignne: () -> Bool)?
 
     public init(ram: GuestRAM) {
         self.ram = ram
@@ -85,4 +87,8 @@ public final class Machine: Platform {
     public func writeMSR(_ index: UInt32, _ value: UInt64) -> Bool { modelSpecificRegisters?.write(index, value) ?? false }
 
     public var timeStampCounter: UInt64? { timeStampCounterSource?() }
+
+    public func floatingPointError(_ asserted: Bool) { numericErrorWiring?.ferr(asserted) }
+
+    public var ignoreNumericError: Bool { numericErrorWiring?.ignne() ?? true }
 }

@@ -25,6 +25,10 @@ public final class PCDevices {
     public let rtc: CMOS146818
     public let com1: Serial16550
     public let keyboard: KeyboardController8042
+    /// FERR# -> IRQ 13 and IGNNE# from port 0xF0 (x87 errors with CR0.NE = 0).
+    public let numericError: NumericErrorLatch
+    /// The A20 gate the 8042 and port 92h drive.
+    public let a20: A20Gate
 
     /// Wires the devices onto `machine`'s port bus. `serialOutput` receives COM1's transmitted bytes,
     /// `console` the bytes written to the 0xE9 debug port.
@@ -56,16 +60,25 @@ public final class PCDevices {
         try ports.map(rtc, base: 0x70, length: 2)
         com1 = Serial16550(clock: clock, interrupt: isa(4), output: serialOutput)
         try ports.map(com1, base: 0x3F8, length: 8)
-        // The A20 gate is not modelled: the interpreter always addresses with A20 on, as a
-        // Linux or Multiboot guest expects.
+        // The A20 gate: the 8042's output port bit 1 OR port 92h bit 1 (A20Gate.swift); the
+        // machine's owner passes changes to the engine.
+        let a20 = A20Gate()
+        self.a20 = a20
         keyboard = KeyboardController8042(keyboardInterrupt: isa(1), auxInterrupt: isa(12),
-                                          reset: { weakMachine?.requestExit(.reset) }, a20: { _ in })
+                                          reset: { weakMachine?.requestExit(.reset) }, a20: { a20.setKeyboardController($0) })
         try ports.map(BusWindow(keyboard, offset: 0), base: 0x60, length: 1)
         try ports.map(BusWindow(keyboard, offset: 1), base: 0x64, length: 1)
-        try ports.map(SystemControlPortA(reset: { weakMachine?.requestExit(.reset) }), base: 0x92, length: 1)
+        try ports.map(SystemControlPortA(reset: { weakMachine?.requestExit(.reset) }, a20: { a20.setSystemControlPort($0) }),
+                      base: 0x92, length: 1)
         try ports.map(POSTPort(), base: 0x80, length: 1)
         try ports.map(DebugExitPort { v in weakMachine?.requestExit(.debugExit(value: v)) }, base: 0xF4, length: 1)
         try ports.map(DebugConsole(output: console), base: 0xE9, length: 1)
+        // x87 errors the DOS-compatible way (CR0.NE = 0): FERR# latched into IRQ 13, port 0xF0 clears
+        // the latch and asserts IGNNE#.
+        let numericError = NumericErrorLatch(interrupt: isa(13))
+        self.numericError = numericError
+        try ports.map(numericError, base: 0xF0, length: 1)
+        machine.numericErrorWiring = (ferr: { numericError.setFERR($0) }, ignne: { numericError.ignne })
         // ACPI power management (PM1a event/control, PM timer) at 0x600, SCI on IRQ 9.
         powerManagement = PowerManagement(clock: clock, sci: isa(9)) { weakMachine?.requestExit(.powerOff) }
         try ports.map(powerManagement, base: 0x600, length: 12)
@@ -77,12 +90,52 @@ public final class PCDevices {
         // Firmware tables in the BIOS area, where Linux looks for them without a BIOS.
         let mp = MPTable.pc().build(at: UInt32(FirmwareLayout.mpTable))
         let acpi = ACPITables().build(at: FirmwareLayout.acpi).placed
-        for t in [mp, acpi] { machine.ram.write(t.bytes, at: t.address) }
+        // The BIOS data area's EBDA segment and base memory size, which boot code reads (BIOSDataArea.swift).
+        for t in [mp, acpi, BIOSDataArea().build()] { machine.ram.write(t.bytes, at: t.address) }
 
         machine.interruptSource = (pending: { lapic.interruptPending }, acknowledge: { lapic.acknowledge() })
         machine.modelSpecificRegisters = (
             read: { index in lapic.handlesMSR(index) ? lapic.readMSR(index) : nil },
             write: { index, value in lapic.handlesMSR(index) ? lapic.writeMSR(index, value) : false })
         machine.timeStampCounterSource = { lapic.tsc(atNanoseconds: clock.now) }
+    }
+}
+
+/// The PC/AT's x87 error logic (SDM Vol. 1, Appendix D, Figure D-1): the CPU's FERR# output sets a latch
+/// that drives IRQ 13 (8259 slave input 5, interrupt 75h under DOS); any write to port 0xF0 clears the
+/// latch and asserts IGNNE#, so that the handler's x87 instructions run despite the pending error; IGNNE#
+/// falls when FERR# does (the handler cleared the exception with FNCLEX or FNINIT). Reads of 0xF0 return
+/// all ones.
+public final class NumericErrorLatch: BusDevice {
+    let interrupt: InterruptLine
+    /// The CPU's FERR# output as last reported.
+    public private(set) var ferr = false
+    /// The IGNNE# input to the CPU.
+    public private(set) var ignne = false
+    /// The interrupt request latch (flip-flop #1).
+    public private(set) var requested = false
+
+    public init(interrupt: InterruptLine) {
+        self.interrupt = interrupt
+    }
+
+    /// FERR# from the CPU: a rising edge sets the latch; a falling one releases IGNNE#.
+    public func setFERR(_ asserted: Bool) {
+        if asserted && !ferr {
+            requested = true
+            interrupt.setLevel(true)
+        }
+        if !asserted { ignne = false }
+        ferr = asserted
+    }
+
+    public func read(offset: UInt64, size: Int) -> UInt64 { ~0 }
+
+    public func write(offset: UInt64, size: Int, value: UInt64) {
+        if requested {
+            requested = false
+            interrupt.setLevel(false)
+        }
+        if ferr { ignne = true }
     }
 }

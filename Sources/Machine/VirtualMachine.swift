@@ -43,7 +43,8 @@ public final class VirtualMachine {
 
     public init(memory: UInt64, engine: EngineKind = .interpreter,
                 serialOutput: @escaping (UInt8) -> Void, console: @escaping (UInt8) -> Void) throws {
-        let ram = try GuestRAM(size: memory)
+        try MemoryLimits.check(memory)
+        let ram = try GuestRAM.pc(ramSize: memory)  // above 3 GiB, the rest from 4 GiB (MemoryLimits)
         machine = Machine(ram: ram)
         clock = HostClock()
         var now = timespec()
@@ -64,6 +65,12 @@ public final class VirtualMachine {
                     + "different features there than under --engine interpreter")
             }
         }
+        wireA20Gate()
+    }
+
+    /// Passes the A20 gate's changes to the engine (called once the engine exists).
+    private func wireA20Gate() {
+        devices.a20.onChange = { [weak cpu] enabled in cpu?.setA20Gate(enabled: enabled) }
     }
 
     /// How long a natively running engine (KVM) may run before the loop checks timers and input:

@@ -20,10 +20,16 @@ public protocol ExecutionEngine: AnyObject {
     /// RFLAGS.IF: whether a halted CPU can be woken by an interrupt. Cheaper than `state` on
     /// engines whose state lives elsewhere.
     var interruptsEnabled: Bool { get }
+    /// The machine's A20 gate changed (on a PC: the 8042's output port bit 1 OR port 92h bit 1).
+    /// With the gate off the CPU forces physical address bit 20 to 0 (the 8086's wrap at 1 MiB).
+    func setA20Gate(enabled: Bool)
 }
 
 extension ExecutionEngine {
     public var interruptsEnabled: Bool { state.rflags & 0x200 != 0 }
+    /// Engines that cannot mask address line 20 keep it on (KVM: guest memory is mapped whole;
+    /// the gate would need the region above 1 MiB remapped, which is not modelled).
+    public func setA20Gate(enabled: Bool) {}
 }
 
 /// How much an engine may run before returning to the machine's loop (which then runs device

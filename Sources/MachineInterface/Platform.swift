@@ -25,6 +25,13 @@ public protocol Platform: AnyObject {
     func writeMSR(_ index: UInt32, _ value: UInt64) -> Bool
     /// The time-stamp counter derived from the machine's virtual time, or nil without a clock.
     var timeStampCounter: UInt64? { get }
+    /// FERR#: with CR0.NE = 0 the CPU reports a pending unmasked x87 exception on this output (true)
+    /// instead of raising #MF, and withdraws it (false) once FSW.ES is clear again (FNCLEX, FNINIT,
+    /// FLDENV...). A PC latches it into IRQ 13 (SDM Vol. 1, Appendix D).
+    func floatingPointError(_ asserted: Bool)
+    /// IGNNE#: the machine tells the CPU to go on despite a pending x87 exception (CR0.NE = 0); a PC
+    /// asserts it from a write to port 0xF0 until FERR# is withdrawn.
+    var ignoreNumericError: Bool { get }
 }
 
 extension Platform {
@@ -34,6 +41,11 @@ extension Platform {
     public func writeMSR(_ index: UInt32, _ value: UInt64) -> Bool { false }
     /// Platforms without a clock: engines count instructions instead.
     public var timeStampCounter: UInt64? { nil }
+    /// Platforms without an FERR# wire.
+    public func floatingPointError(_ asserted: Bool) {}
+    /// Platforms without an FERR# wire hold IGNNE# asserted: with CR0.NE = 0 a pending x87 exception is
+    /// ignored.
+    public var ignoreNumericError: Bool { true }
 }
 
 /// Why an engine's `run` returned.

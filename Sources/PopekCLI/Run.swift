@@ -9,7 +9,7 @@ import Machine
 /// `popek run`: boot a guest on a PC machine.
 struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Boot a guest: a Linux bzImage, a flat binary, or (with neither) the built-in demo guest.",
+        abstract: "Boot a guest: a Linux bzImage, a Multiboot kernel, a flat binary, or (with none) the built-in demo guest.",
         discussion: """
             The guest's COM1 is the console (raw terminal mode when standard input is a terminal; \
             Ctrl-A X quits, Ctrl-A Ctrl-A sends Ctrl-A). Port 0xE9 output goes to standard error.
@@ -21,10 +21,10 @@ struct Run: ParsableCommand {
 
     static let defaultAppend = "reboot=k panic=1"
 
-    @Option(help: "A Linux kernel (bzImage) to boot by the Linux boot protocol.")
+    @Option(help: "A kernel: a Linux bzImage (Linux boot protocol) or a Multiboot kernel (ELF32 or a.out kludge), told apart as QEMU's -kernel does.")
     var kernel: String?
 
-    @Option(help: "An initial RAM disk for the kernel.")
+    @Option(help: "An initial RAM disk for a Linux kernel; for a Multiboot kernel, its modules: \"FILE [ARGS]\" entries separated by commas (\",,\" for a comma in one), as QEMU's -initrd.")
     var initrd: String?
 
     @Option(help: "The kernel command line (e.g. \"console=ttyS0\").")
@@ -42,7 +42,7 @@ struct Run: ParsableCommand {
     @Option(help: "With --flat: where it is loaded and entered (decimal or 0x hex).")
     var loadAddress: String = "0x100000"
 
-    @Option(help: "Guest RAM: a size in MiB, or with a K, M or G suffix (16M to 3G).")
+    @Option(help: "Guest RAM: a size in MiB, or with a K, M, G or T suffix (16M up to the host's memory; above 3G the rest lies above 4 GiB).")
     var memory: String = "512M"
 
     @Option(help: "The execution engine: interpreter, or kvm (hardware-assisted, needs a usable /dev/kvm).")
@@ -55,8 +55,13 @@ struct Run: ParsableCommand {
     var stats = false
 
     func validate() throws {
-        guard Run.parseMemory(memory) != nil else {
-            throw ValidationError("--memory '\(memory)' is not a size between 16M and 3G (e.g. 512M, 1G)")
+        guard let bytes = Run.parseMemory(memory) else {
+            throw ValidationError("--memory '\(memory)' is not a size (e.g. 512M, 1G, 8G)")
+        }
+        do {
+            try MemoryLimits.check(bytes)
+        } catch {
+            throw ValidationError("--memory \(memory): \(error)")
         }
         guard EngineKind(rawValue: engine) != nil else {
             throw ValidationError("--engine '\(engine)': choose 'interpreter' or 'kvm'")
@@ -72,19 +77,18 @@ struct Run: ParsableCommand {
         }
     }
 
-    /// Parses "512M", "1G", "65536K" or a plain number of MiB.
+    /// Parses "512M", "1G", "65536K" or a plain number of MiB into bytes (at most 1 TiB); the
+    /// machine's limits (`MemoryLimits`) are checked separately, with their own message.
     static func parseMemory(_ s: String) -> UInt64? {
         let upper = s.uppercased()
         var digits = upper
         var unit: UInt64 = 1 << 20
-        if let last = upper.last, "KMG".contains(last) {
+        if let last = upper.last, "KMGT".contains(last) {
             digits = String(upper.dropLast())
-            unit = last == "K" ? 1 << 10 : last == "M" ? 1 << 20 : 1 << 30
+            unit = last == "K" ? 1 << 10 : last == "M" ? 1 << 20 : last == "G" ? 1 << 30 : 1 << 40
         }
-        guard let n = UInt64(digits), n > 0, n <= (4 << 30) / unit else { return nil }
-        let bytes = n * unit
-        guard bytes >= 16 << 20, bytes <= 3 << 30, bytes % 4096 == 0 else { return nil }
-        return bytes
+        guard let n = UInt64(digits), n > 0, n <= (1 << 40) / unit else { return nil }
+        return n * unit
     }
 
     func run() throws {
@@ -121,14 +125,27 @@ struct Run: ParsableCommand {
         for note in vm.engineNotes { FileHandle.standardError.write((note + "\n").data(using: .utf8)!) }
         do {
             if let kernel {
-                let image = try readFile(kernel)
-                let initrdImage = try initrd.map { try readFile($0) }
-                var cmdline = append
-                if !noDefaultAppend { cmdline = cmdline.isEmpty ? Run.defaultAppend : cmdline + " " + Run.defaultAppend }
-                vm.cpu.state = try LinuxBootProtocol.load(kernel: image, initrd: initrdImage, commandLine: cmdline, into: vm.machine.ram,
-                                                          memoryMap: LinuxBootProtocol.standardMemoryMap(ramSize: memoryBytes))
+                let image = readGuestFile(kernel, "the kernel")
+                let memoryMap = LinuxBootProtocol.standardMemoryMap(ramSize: memoryBytes)
+                switch KernelFormat.detect(image) {
+                case .linux:
+                    let initrdImage = initrd.map { readGuestFile($0, "the initrd") }
+                    var cmdline = append
+                    if !noDefaultAppend { cmdline = cmdline.isEmpty ? Run.defaultAppend : cmdline + " " + Run.defaultAppend }
+                    vm.cpu.state = try LinuxBootProtocol.load(kernel: image, initrd: initrdImage, commandLine: cmdline, into: vm.machine.ram,
+                                                              memoryMap: memoryMap)
+                case .multiboot:
+                    // As QEMU: the kernel's string is its file name and --append; each module's is its whole entry.
+                    let modules = MultibootModule.parseList(initrd ?? "").map { m in
+                        MultibootModule(bytes: readGuestFile(m.path, "the Multiboot module"), commandLine: m.commandLine)
+                    }
+                    vm.cpu.state = try Multiboot.load(kernel: image, modules: modules, commandLine: append.isEmpty ? kernel : kernel + " " + append,
+                                                      into: vm.machine.ram, memoryMap: memoryMap)
+                case nil:
+                    throw KernelFormat.unrecognized(size: image.count)
+                }
             } else if let flat {
-                let image = try readFile(flat)
+                let image = readGuestFile(flat, "the flat binary")
                 vm.cpu.state = try FlatBinary.load(image, into: vm.machine.ram, at: parseAddress(loadAddress)!, bits: mode)
             } else {
                 // No guest given: the built-in demo (Guests/demo/demo.asm).
@@ -174,6 +191,15 @@ struct Run: ParsableCommand {
         }
         if exit.exitStatus != 0 { throw ExitCode(exit.exitStatus) }
     }
+}
+
+/// The bytes of a file the guest needs, or `fail` naming it and why it cannot be read (status 2).
+func readGuestFile(_ path: String, _ what: String) -> [UInt8] {
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { fail("\(what) '\(path)' does not exist") }
+    guard !isDirectory.boolValue else { fail("\(what) '\(path)' is a directory") }
+    guard let data = FileManager.default.contents(atPath: path) else { fail("cannot read \(what) '\(path)'") }
+    return [UInt8](data)
 }
 
 /// Prints `popek: error: message` and exits with status 2 (a host error, not a usage error).

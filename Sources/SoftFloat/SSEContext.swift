@@ -15,34 +15,34 @@ struct BinaryFormat: Sendable {
         self.exponentBits = exponentBits
     }
 
-    @inlinable static var single: BinaryFormat { BinaryFormat(fractionBits: 23, exponentBits: 8) }
-    @inlinable static var double: BinaryFormat { BinaryFormat(fractionBits: 52, exponentBits: 11) }
+    @inlinable @inline(__always) static var single: BinaryFormat { BinaryFormat(fractionBits: 23, exponentBits: 8) }
+    @inlinable @inline(__always) static var double: BinaryFormat { BinaryFormat(fractionBits: 52, exponentBits: 11) }
 
     /// Significand bits, the implicit one included (24 or 53).
-    @inlinable var precision: Int { fractionBits + 1 }
-    @inlinable var bias: Int32 { (1 << Int32(exponentBits - 1)) - 1 }
-    @inlinable var emin: Int32 { 1 - bias }
-    @inlinable var emax: Int32 { bias }
-    @inlinable var signBit: UInt64 { 1 << UInt64(fractionBits + exponentBits) }
-    @inlinable var exponentMask: UInt64 { ((1 << UInt64(exponentBits)) - 1) << UInt64(fractionBits) }
-    @inlinable var fractionMask: UInt64 { (1 << UInt64(fractionBits)) - 1 }
-    @inlinable var quietBit: UInt64 { 1 << UInt64(fractionBits - 1) }
+    @inlinable @inline(__always) var precision: Int { fractionBits + 1 }
+    @inlinable @inline(__always) var bias: Int32 { (1 << Int32(exponentBits - 1)) - 1 }
+    @inlinable @inline(__always) var emin: Int32 { 1 - bias }
+    @inlinable @inline(__always) var emax: Int32 { bias }
+    @inlinable @inline(__always) var signBit: UInt64 { 1 << UInt64(fractionBits + exponentBits) }
+    @inlinable @inline(__always) var exponentMask: UInt64 { ((1 << UInt64(exponentBits)) - 1) << UInt64(fractionBits) }
+    @inlinable @inline(__always) var fractionMask: UInt64 { (1 << UInt64(fractionBits)) - 1 }
+    @inlinable @inline(__always) var quietBit: UInt64 { 1 << UInt64(fractionBits - 1) }
     /// The QNaN floating-point indefinite (SDM Vol. 1, Table 4-3): negative, quiet, zero payload.
-    @inlinable var defaultNaN: UInt64 { signBit | exponentMask | quietBit }
-    @inlinable var largestFinite: UInt64 { exponentMask - 1 }
+    @inlinable @inline(__always) var defaultNaN: UInt64 { signBit | exponentMask | quietBit }
+    @inlinable @inline(__always) var largestFinite: UInt64 { exponentMask - 1 }
     /// 1.0
-    @inlinable var one: UInt64 { UInt64(bias) << UInt64(fractionBits) }
+    @inlinable @inline(__always) var one: UInt64 { UInt64(bias) << UInt64(fractionBits) }
 
-    @inlinable func magnitude(_ x: UInt64) -> UInt64 { x & ~signBit }
-    @inlinable func isNaN(_ x: UInt64) -> Bool { magnitude(x) > exponentMask }
-    @inlinable func isSignalingNaN(_ x: UInt64) -> Bool { isNaN(x) && x & quietBit == 0 }
-    @inlinable func isInfinity(_ x: UInt64) -> Bool { magnitude(x) == exponentMask }
-    @inlinable func isZero(_ x: UInt64) -> Bool { magnitude(x) == 0 }
-    @inlinable func isDenormal(_ x: UInt64) -> Bool { x & exponentMask == 0 && x & fractionMask != 0 }
-    @inlinable func sign(_ x: UInt64) -> Bool { x & signBit != 0 }
+    @inlinable @inline(__always) func magnitude(_ x: UInt64) -> UInt64 { x & ~signBit }
+    @inlinable @inline(__always) func isNaN(_ x: UInt64) -> Bool { magnitude(x) > exponentMask }
+    @inlinable @inline(__always) func isSignalingNaN(_ x: UInt64) -> Bool { isNaN(x) && x & quietBit == 0 }
+    @inlinable @inline(__always) func isInfinity(_ x: UInt64) -> Bool { magnitude(x) == exponentMask }
+    @inlinable @inline(__always) func isZero(_ x: UInt64) -> Bool { magnitude(x) == 0 }
+    @inlinable @inline(__always) func isDenormal(_ x: UInt64) -> Bool { x & exponentMask == 0 && x & fractionMask != 0 }
+    @inlinable @inline(__always) func sign(_ x: UInt64) -> Bool { x & signBit != 0 }
 
     /// A finite non-zero value as `sig * 2^(exp - 63)` with bit 63 of `sig` set (denormals normalised).
-    @inlinable func unpack(_ x: UInt64) -> (exp: Int32, sig: UInt64) {
+    @inlinable @inline(__always) func unpack(_ x: UInt64) -> (exp: Int32, sig: UInt64) {
         let biased = Int32(truncatingIfNeeded: (x & exponentMask) >> UInt64(fractionBits))
         let fraction = x & fractionMask
         if biased == 0 {
@@ -53,7 +53,7 @@ struct BinaryFormat: Sendable {
     }
 
     /// A signed integer key ordering every non-NaN value (both zeros equal).
-    @inlinable func orderKey(_ x: UInt64) -> Int64 {
+    @inlinable @inline(__always) func orderKey(_ x: UInt64) -> Int64 {
         let m = Int64(bitPattern: magnitude(x))
         return sign(x) ? -m : m
     }

@@ -204,11 +204,22 @@ public final class SnippetRunner {
     /// Run each case whole (`run` to a HLT planted at its end) instead of instruction by instruction:
     /// set by the environment variable POPEK_SNIPPET_WHOLE.
     public var wholeRuns = getenv("POPEK_SNIPPET_WHOLE") != nil
+    /// At an exception, write the x87/SSE state into the data page at this offset (FXSAVE's layout with
+    /// FIP/FDP/FOP and MXCSR_MASK zero: FCW, FSW, abridged FTW, MXCSR, ST0-ST7, XMM0-7 or XMM0-15), as
+    /// Scripts/native-snippets.c does from the signal frame: set by POPEK_SNIPPET_FAULT_STATE (hex).
+    /// "OFFSET/N" writes N XMM registers (default: 16 in 64-bit cases, 8 in 32-bit ones).
+    public var faultStateOffset: Int?
+    public var faultStateRegisters: Int?
 
     public init(budget: Int = 10_000) throws {
         ram = try GuestRAM(size: Self.ramSize)
         cpu = Interpreter(ram: ram, platform: platform, model: .x86_64)
         self.budget = budget
+        if let v = getenv("POPEK_SNIPPET_FAULT_STATE") {
+            let parts = String(cString: v).split(separator: "/")
+            faultStateOffset = parts.first.flatMap { Int($0, radix: 16) }
+            faultStateRegisters = parts.count > 1 ? Int(parts[1]).map { min(max($0, 0), 16) } : nil
+        }
         // GDT: null, 32-bit code 0x08, data 0x10, 64-bit code 0x18 (as Boot.FlatBinary builds it).
         let gdt: [UInt64] = [0, 0x00CF_9B00_0000_FFFF, 0x00CF_9300_0000_FFFF, 0x00AF_9B00_0000_FFFF]
         for (i, d) in gdt.enumerated() { Self.write64(ram, 0x1000 + UInt64(i) * 8, d) }
@@ -302,6 +313,10 @@ public final class SnippetRunner {
             if cpu.state.halted { status = "halt"; break }
         }
         let final = cpu.state
+        if status.hasPrefix("exc"), let off = faultStateOffset {
+            let image = Self.faultStateImage(final.fpu, registers: faultStateRegisters ?? (c.bits == 64 ? 16 : 8))
+            if off >= 0 && off + image.count <= c.dataSize { ram.write(image, at: c.dataAddress + UInt64(off)) }
+        }
         var memory: [Int: UInt8] = [:]
         let p = ram.base.assumingMemoryBound(to: UInt8.self) + Int(c.dataAddress)
         for i in 0..<c.dataSize where p[i] != initial[i] { memory[i] = p[i] }
@@ -309,6 +324,32 @@ public final class SnippetRunner {
         for i in 0..<16 { regs.append(final[gpr: i]) }
         return SnippetResult(id: c.id, status: status, rip: stopRIP ?? final.rip, rflags: final.rflags,
                              gpr: regs, memory: memory)
+    }
+}
+
+extension SnippetRunner {
+    /// The x87/SSE state as FXSAVE lays it out (ST(i) in stack order, abridged tags), without the
+    /// instruction and data pointers, the opcode and MXCSR_MASK; `registers` XMM registers.
+    static func faultStateImage(_ f: FPUState, registers: Int) -> [UInt8] {
+        var out = [UInt8](repeating: 0, count: 160 + 16 * registers)
+        func put16(_ v: UInt16, _ at: Int) { out[at] = UInt8(v & 0xFF); out[at + 1] = UInt8(v >> 8) }
+        put16(f.controlWord, 0)
+        put16(f.statusWord, 2)
+        var abridged: UInt8 = 0
+        for r in 0..<8 where (f.tagWord >> (2 * r)) & 3 != 3 { abridged |= 1 << r }
+        out[4] = abridged
+        for k in 0..<4 { out[24 + k] = UInt8(truncatingIfNeeded: f.mxcsr >> (8 * k)) }
+        let top = Int((f.statusWord >> 11) & 7)
+        withUnsafeBytes(of: f.st) { st in
+            for i in 0..<8 {
+                let phys = (top + i) & 7
+                for k in 0..<10 { out[32 + 16 * i + k] = st[16 * phys + k] }
+            }
+        }
+        withUnsafeBytes(of: f.xmm) { x in
+            for k in 0..<(16 * registers) { out[160 + k] = x[k] }
+        }
+        return out
     }
 }
 

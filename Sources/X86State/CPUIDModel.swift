@@ -24,8 +24,9 @@ public enum CPUIDModel {
             let ecx: UInt32 = (1 << 13) | (1 << 23) | (1 << 26)
             return (0x0000_0600, 8 << 8, ecx, edx)
         case 7 where subleaf == 0:
-            // EBX: FCS and FDS deprecated (13): FSTENV/FXSAVE/XSAVE store them as zero.
-            return (0, 1 << 13, 0, 0)
+            // EBX: SMEP (7), FCS and FDS deprecated (13): FSTENV/FXSAVE/XSAVE store them as zero,
+            // SMAP (20) with STAC/CLAC (the interpreter's SMEPSMAP.swift).
+            return (0, (1 << 7) | (1 << 13) | (1 << 20), 0, 0)
         case 0xD:
             // XSAVE (SDM Vol. 1, 13.2): x87 and SSE only; the area is the 512-byte legacy region plus
             // the 64-byte header in both formats. Subleaf 1: XSAVEOPT (0), XSAVEC (1), XSAVES (3);

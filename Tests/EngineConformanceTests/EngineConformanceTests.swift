@@ -52,13 +52,20 @@ extension EngineConformanceTests {
         var outcomes: [EngineKind: MachineExit] = [:]
         for kind in [EngineKind.interpreter, .kvm] {
             var console: [UInt8] = []
-            let vm = try VirtualMachine(memory: 64 << 20, engine: kind, serialOutput: { _ in }, console: { console.append($0) })
+            let vm = try VirtualMachine(memory: program.memory, engine: kind, serialOutput: { _ in }, console: { console.append($0) })
             vm.cpu.state = try FlatBinary.load(image, into: vm.machine.ram, at: program.loadAddress, bits: program.bits)
             outcomes[kind] = vm.run()
         }
         #expect(outcomes[.interpreter] == .debugExit(value: 0), "\(program.name) fails on the interpreter: \(String(describing: outcomes[.interpreter]))")
-        #expect(outcomes[.kvm] == outcomes[.interpreter],
-                "\(program.name): \(String(describing: outcomes[.kvm])) under KVM, \(String(describing: outcomes[.interpreter])) on the interpreter")
+        let body = {
+            #expect(outcomes[.kvm] == outcomes[.interpreter],
+                    "\(program.name): \(String(describing: outcomes[.kvm])) under KVM, \(String(describing: outcomes[.interpreter])) on the interpreter")
+        }
+        if let reason = SelfTestProgram.kvmEngineLimitations[program.name] {
+            withKnownIssue("KVM engine: \(reason)", isIntermittent: true) { body() }
+        } else {
+            body()
+        }
     }
 }
 
@@ -105,6 +112,9 @@ struct SelfTestProgram: Sendable, CustomTestStringConvertible {
     var loadAddress: UInt64
     /// The program says "; Machine: pc": it needs the PC's devices (PICs, PIT).
     var needsPCMachine = false
+    /// Guest RAM: the Run line's "--memory" (laid out as `GuestRAM.pc`, so above 3 GiB the rest
+    /// lies above 4 GiB), 64 MiB without one.
+    var memory: UInt64 = 64 << 20
 
     var testDescription: String { name }
 
@@ -122,7 +132,11 @@ struct SelfTestProgram: Sendable, CustomTestStringConvertible {
             let bits = value("--mode").flatMap { Int($0) } ?? 32
             let load = value("--load-address").flatMap { $0.hasPrefix("0x") ? UInt64($0.dropFirst(2), radix: 16) : UInt64($0) } ?? 0x8000
             let pc = text.split(separator: "\n").contains { $0.hasPrefix("; Machine: pc") }
-            return SelfTestProgram(name: String(file.dropLast(4)), bits: bits, loadAddress: load, needsPCMachine: pc)
+            let memory = value("--memory").flatMap { m -> UInt64? in
+                guard let unit = m.last, let n = UInt64(m.dropLast()) else { return nil }
+                return unit == "G" ? n << 30 : unit == "M" ? n << 20 : nil
+            } ?? 64 << 20
+            return SelfTestProgram(name: String(file.dropLast(4)), bits: bits, loadAddress: load, needsPCMachine: pc, memory: memory)
         }
     }()
 
@@ -138,6 +152,16 @@ struct SelfTestProgram: Sendable, CustomTestStringConvertible {
         "paging32": "enabling paging outside long mode: kvm_pvm raises #GP on MOV to CR0 with PG set (32-bit and PAE paging are not supported)",
         "simd64": "kvm_pvm replaces CPUID leaves 7 and 0Dh with the host's (KVMEngine.cpuidDeviations), so the XSAVE leaf differs",
         "cpuid64": "CPUID at CPL3 runs on the host CPU (no CPUID faulting without VT-x/AMD-V) and answers with the host's identity",
+        "callgate32": "a far CALL through a call gate at CPL0: the host's emulator does not do call gates (KVM_EXIT_INTERNAL_ERROR on the first one)",
+        "callgate64": "a far CALL through a 64-bit call gate at CPL0: the host's emulator does not do call gates (KVM_EXIT_INTERNAL_ERROR on the first one)",
+        "debug64": "ICEBP (INT1) at CPL0 in long mode: the host's emulator delivers software interrupts only in real mode, and it emulates the CPL0 code that single-steps and hits breakpoints",
+        "smepsmap64": "CLAC/STAC at CPL0: the host's emulator does not implement them (KVM_EXIT_INTERNAL_ERROR), and kvm_pvm substitutes the host's CPUID leaf 7",
+    ]
+
+    /// Programs that test what the KVM engine does not model on any host, and why.
+    static let kvmEngineLimitations: [String: String] = [
+        "a20gate16": "the A20 gate is not modelled under KVM (guest RAM is one memory slot; masking address bit 20 would "
+            + "need the memory from 1 MiB remapped onto low memory while the gate is off)",
     ]
 
     func assemble() throws -> [UInt8] {
@@ -180,7 +204,7 @@ struct EngineRun {
     var state: CPUState
 
     init(engine kind: Kind, image: [UInt8], program: SelfTestProgram) throws {
-        let ram = try GuestRAM(size: 64 << 20)
+        let ram = try GuestRAM.pc(ramSize: program.memory)
         let platform = ConformancePlatform()
         let engine: any ExecutionEngine = switch kind {
         case .interpreter: Interpreter(ram: ram, platform: platform, model: .x86_64)

@@ -2,6 +2,7 @@ import Boot
 import Foundation
 import GuestMemory
 import Interpreter
+import Machine
 import MachineInterface
 import Testing
 import X86State
@@ -27,7 +28,7 @@ final class TestPlatform: Platform {
 func assemble(_ name: String) throws -> [UInt8] {
     let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     let dir = root.appendingPathComponent("Guests/selftest")
-    let out = FileManager.default.temporaryDirectory.appendingPathComponent("popek-\(name)-\(getpid()).bin")
+    let out = FileManager.default.temporaryDirectory.appendingPathComponent("popek-\(name)-\(UUID().uuidString).bin")  // unique: tests assemble in parallel
     let p = Process()
     p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     p.arguments = ["nasm", "-f", "bin", "-I", dir.path + "/", "-o", out.path, dir.appendingPathComponent("\(name).asm").path]
@@ -43,7 +44,8 @@ func assemble(_ name: String) throws -> [UInt8] {
 @Suite struct GuestProgramTests {
     static let programs: [(String, Int)] = [("exceptions64", 64), ("paging32", 32), ("smc", 32), ("mmu64", 64), ("supervisor64", 64), ("taskswitch", 32), ("v86", 32),
                                                     ("simd64", 64), ("fpu32", 32), ("fpu16", 16), ("x87arith32", 32),
-                                                    ("user64", 64), ("cpuid64", 64), ("msr64", 64), ("ssefloat64", 64)]
+                                                    ("user64", 64), ("cpuid64", 64), ("msr64", 64), ("ssefloat64", 64),
+                                                    ("debug64", 64), ("callgate32", 32), ("callgate64", 64), ("smepsmap64", 64)]
 
     @Test("self-checking guest programs on the interpreter", arguments: programs)
     func program(name: String, bits: Int) throws {
@@ -56,5 +58,18 @@ func assemble(_ name: String) throws -> [UInt8] {
         let stop = cpu.run(budget: 10_000_000)
         let text = String(decoding: platform.output, as: UTF8.self)
         #expect(platform.exitValue == 0, "\(name): exit value \(platform.exitValue.map(String.init) ?? "none") (check that failed), stop \(stop), rip 0x\(String(cpu.state.rip, radix: 16)), output \(text)")
+    }
+
+    /// Programs that need the PC's devices ("; Machine: pc"): run on the whole machine with the interpreter.
+    static let pcPrograms: [(String, Int, UInt64)] = [("a20gate16", 16, 0x10000)]
+
+    @Test("self-checking guest programs on the PC machine with the interpreter", arguments: pcPrograms)
+    func pcProgram(name: String, bits: Int, load: UInt64) throws {
+        let image = try assemble(name)
+        var console: [UInt8] = []
+        let vm = try VirtualMachine(memory: 64 << 20, engine: .interpreter, serialOutput: { _ in }, console: { console.append($0) })
+        vm.cpu.state = try FlatBinary.load(image, into: vm.machine.ram, at: load, bits: bits)
+        let exit = vm.run()
+        #expect(exit == .debugExit(value: 0), "\(name): \(exit) (debugExit(value: n): check n failed), output \(String(decoding: console, as: UTF8.self))")
     }
 }

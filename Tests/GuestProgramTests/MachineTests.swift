@@ -20,6 +20,16 @@ import Testing
         #expect(time.count == 8 && time.allSatisfy { $0.isNumber || $0 == ":" }, "time \(time)")
     }
 
+    /// x87 errors with CR0.NE = 0 reach the guest as IRQ 13 through the 8259s (FERR#), port 0xF0
+    /// asserts IGNNE#, and with CR0.NE = 1 they are #MF (Guests/selftest/ferr32.asm).
+    @Test func x87ErrorsWithNEClearRaiseIRQ13() throws {
+        let image = try assemble("ferr32")
+        let vm = try VirtualMachine(memory: 64 << 20, serialOutput: { _ in }, console: { _ in })
+        vm.cpu.state = try FlatBinary.load(image, into: vm.machine.ram, at: 0x8000, bits: 32)
+        let exit = vm.run()
+        #expect(exit == .debugExit(value: 0), "exit \(exit) (a debug-exit value is the number of the failed check)")
+    }
+
     @Test func badMemorySizesAreRejected() {
         #expect(throws: (any Error).self) { try VirtualMachine(memory: 12345, serialOutput: { _ in }, console: { _ in }) }
     }

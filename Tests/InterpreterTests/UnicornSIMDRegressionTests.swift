@@ -11,6 +11,8 @@ import TestVectors
         var input: SnippetCase
         var expected: SnippetResult
         var flagMask: UInt64
+        /// The `#! fault-state OFFSET[/N]` in force: the x87/SSE state written at an exception.
+        var faultState: (offset: Int, registers: Int?)? = nil
     }
 
     static func entries() throws -> [Entry] {
@@ -19,7 +21,14 @@ import TestVectors
         let text = try String(contentsOf: url, encoding: .utf8)
         var out: [Entry] = []
         var note = ""
+        var faultState: (offset: Int, registers: Int?)? = nil
         for line in text.split(separator: "\n") {
+            if line.hasPrefix("#! fault-state ") {
+                // Cases saved with POPEK_SNIPPET_FAULT_STATE set (the scripts' host-CPU reference).
+                let v = line.dropFirst("#! fault-state ".count).split(separator: "/")
+                faultState = v.first.flatMap { Int($0, radix: 16) }.map { ($0, v.count > 1 ? Int(v[1]) : nil) }
+                continue
+            }
             if line.hasPrefix("#") { note = String(line.dropFirst(2)); continue }
             let parts = line.components(separatedBy: " | ")
             guard parts.count == 3, let c = SnippetCase(line: parts[0][...]), let e = SnippetResult(line: parts[1][...]),
@@ -27,7 +36,7 @@ import TestVectors
                 Issue.record("malformed line in unicorn-simd-regressions.txt: \(line.prefix(80))")
                 continue
             }
-            out.append(Entry(note: note, input: c, expected: e, flagMask: mask))
+            out.append(Entry(note: note, input: c, expected: e, flagMask: mask, faultState: faultState))
         }
         return out
     }
@@ -40,6 +49,8 @@ import TestVectors
         let runner = try SnippetRunner()
         var failed: [String] = []
         for e in entries {
+            runner.faultStateOffset = e.faultState?.offset
+            runner.faultStateRegisters = e.faultState?.registers
             let got = try runner.run(e.input)
             let d = got.differences(from: e.expected, bits: e.input.bits, flagMask: e.flagMask)
             if !d.isEmpty { failed.append("\(e.input.id) (\(e.note)): " + d.prefix(6).joined(separator: "; ")) }
