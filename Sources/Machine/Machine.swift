@@ -46,6 +46,8 @@ public final class Machine: Platform {
     public var modelSpecificRegisters: (read: (UInt32) -> UInt64?, write: (UInt32, UInt64) -> Bool)?
     /// The time-stamp counter from virtual time, when a clock is wired.
     public var timeStampCounterSource: (() -> UInt64)?
+    /// The local APIC's TPR, which CR8 aliases, when an APIC is wired.
+    public var taskPriority: (get: () -> UInt8, set: (UInt8) -> Void)?
 
     public init(ram: GuestRAM) {
         self.ram = ram
@@ -85,4 +87,8 @@ public final class Machine: Platform {
     public func writeMSR(_ index: UInt32, _ value: UInt64) -> Bool { modelSpecificRegisters?.write(index, value) ?? false }
 
     public var timeStampCounter: UInt64? { timeStampCounterSource?() }
+
+    public var taskPriorityClass: UInt8? { taskPriority.map { $0.get() >> 4 } }
+
+    public func setTaskPriorityClass(_ value: UInt8) { taskPriority?.set(value << 4) }
 }

@@ -25,6 +25,11 @@ public protocol Platform: AnyObject {
     func writeMSR(_ index: UInt32, _ value: UInt64) -> Bool
     /// The time-stamp counter derived from the machine's virtual time, or nil without a clock.
     var timeStampCounter: UInt64? { get }
+    /// CR8, the task-priority class: bits 7:4 of the local APIC's TPR (SDM Vol. 3, 10.8.6.1), or nil
+    /// when the platform has no local APIC (the engine then keeps CR8 as a plain register).
+    var taskPriorityClass: UInt8? { get }
+    /// MOV to CR8: sets the local APIC's TPR to `value << 4`.
+    func setTaskPriorityClass(_ value: UInt8)
 }
 
 extension Platform {
@@ -34,6 +39,10 @@ extension Platform {
     public func writeMSR(_ index: UInt32, _ value: UInt64) -> Bool { false }
     /// Platforms without a clock: engines count instructions instead.
     public var timeStampCounter: UInt64? { nil }
+    /// Platforms without a local APIC: CR8 is the engine's own register.
+    public var taskPriorityClass: UInt8? { nil }
+    /// Platforms without a local APIC.
+    public func setTaskPriorityClass(_ value: UInt8) {}
 }
 
 /// Why an engine's `run` returned.

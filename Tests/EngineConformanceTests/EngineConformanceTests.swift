@@ -57,8 +57,15 @@ extension EngineConformanceTests {
             outcomes[kind] = vm.run()
         }
         #expect(outcomes[.interpreter] == .debugExit(value: 0), "\(program.name) fails on the interpreter: \(String(describing: outcomes[.interpreter]))")
-        #expect(outcomes[.kvm] == outcomes[.interpreter],
-                "\(program.name): \(String(describing: outcomes[.kvm])) under KVM, \(String(describing: outcomes[.interpreter])) on the interpreter")
+        let body = {
+            #expect(outcomes[.kvm] == outcomes[.interpreter],
+                    "\(program.name): \(String(describing: outcomes[.kvm])) under KVM, \(String(describing: outcomes[.interpreter])) on the interpreter")
+        }
+        if KVMSystem.isPVM, let reason = SelfTestProgram.pvmLimitations[program.name] {
+            withKnownIssue("kvm_pvm: \(reason)", isIntermittent: true) { body() }
+        } else {
+            body()
+        }
     }
 }
 
@@ -137,6 +144,7 @@ struct SelfTestProgram: Sendable, CustomTestStringConvertible {
         "v86": "IRET to virtual-8086 mode at CPL0: the host's emulator does protected-mode IRET only as far as PVM's own switcher supports",
         "paging32": "enabling paging outside long mode: kvm_pvm raises #GP on MOV to CR0 with PG set (32-bit and PAE paging are not supported)",
         "simd64": "kvm_pvm replaces CPUID leaves 7 and 0Dh with the host's (KVMEngine.cpuidDeviations), so the XSAVE leaf differs",
+        "cr8tpr64": "MOV to CR8 at CPL0 is done by the host kernel's emulator, which (unlike VMX) does not exit with KVM_EXIT_SET_TPR when CR8 is lowered, so an interrupt the old priority held back waits for the next exit",
         "cpuid64": "CPUID at CPL3 runs on the host CPU (no CPUID faulting without VT-x/AMD-V) and answers with the host's identity",
     ]
 

@@ -20,6 +20,18 @@ import Testing
         #expect(time.count == 8 && time.allSatisfy { $0.isNumber || $0 == ":" }, "time \(time)")
     }
 
+    /// Self-checking programs that need the PC's devices ("; Machine: pc": PICs, PIT, local APIC) run
+    /// on the whole machine with the interpreter (the engine conformance test also runs them under KVM).
+    @Test("self-checking guest programs on the PC machine", arguments: [("timer64", 64), ("cr8tpr64", 64)])
+    func pcMachineProgram(name: String, bits: Int) throws {
+        let image = try assemble(name)
+        var console: [UInt8] = []
+        let vm = try VirtualMachine(memory: 64 << 20, serialOutput: { _ in }, console: { console.append($0) })
+        vm.cpu.state = try FlatBinary.load(image, into: vm.machine.ram, at: 0x8000, bits: bits)
+        let exit = vm.run()
+        #expect(exit == .debugExit(value: 0), "\(name): \(exit), console: \(String(decoding: console, as: UTF8.self))")
+    }
+
     @Test func badMemorySizesAreRejected() {
         #expect(throws: (any Error).self) { try VirtualMachine(memory: 12345, serialOutput: { _ in }, console: { _ in }) }
     }
