@@ -43,7 +43,8 @@ func assemble(_ name: String) throws -> [UInt8] {
 @Suite struct GuestProgramTests {
     static let programs: [(String, Int)] = [("exceptions64", 64), ("paging32", 32), ("smc", 32), ("mmu64", 64), ("supervisor64", 64), ("taskswitch", 32), ("v86", 32),
                                                     ("simd64", 64), ("fpu32", 32), ("fpu16", 16), ("x87arith32", 32),
-                                                    ("user64", 64), ("cpuid64", 64), ("msr64", 64), ("ssefloat64", 64)]
+                                                    ("user64", 64), ("cpuid64", 64), ("msr64", 64), ("ssefloat64", 64),
+                                                    ("segquery32", 32), ("sysenter64", 64)]
 
     @Test("self-checking guest programs on the interpreter", arguments: programs)
     func program(name: String, bits: Int) throws {
