@@ -1,7 +1,7 @@
 # Popek's front door. `make` builds the release binary; `make test` runs the test suite as CI does.
 SWIFT ?= swift
 
-.PHONY: all build test ci fuzz fuzz-interpreter bench-decoder bench-interpreter bench-kvm generate clean
+.PHONY: all build test ci fuzz fuzz-interpreter bench-decoder bench-interpreter bench-kvm linux-guest test-linux generate clean
 
 all: build
 
@@ -14,6 +14,15 @@ test:
 
 ci:
 	bash .ci/run
+
+# Fetch Debian's cloud kernel and busybox-static with apt; build the initramfs (guests/linux, not in git).
+linux-guest:
+	bash Scripts/linux-guest.sh
+
+# Debian's stock kernel to a busybox shell (fetched with apt by Scripts/linux-guest.sh), checked by
+# Tests/integration/linux-boot.py: a scripted boot and an interactive one on a pseudo-terminal.
+test-linux: build linux-guest
+	python3 Tests/integration/linux-boot.py --popek $$($(SWIFT) build -c release --show-bin-path)/popek
 
 # Differential fuzzing of the decoder against iced-x86 (1,000,000 cases per mode).
 fuzz: build

@@ -234,25 +234,7 @@ kernel_tail:
     PASS
 
 ; set_gate_rax: IDT entry ECX -> handler RAX, selector 0x08, interrupt gate, DPL 0
-set_gate_rax:
-    push rdi
-    push rbx
-    mov rdi, rcx
-    shl rdi, 4
-    add rdi, IDT
-    mov rbx, rax
-    mov [rdi], bx
-    mov word [rdi+2], 0x08
-    mov byte [rdi+4], 0
-    mov byte [rdi+5], 0x8E
-    shr rbx, 16
-    mov [rdi+6], bx
-    shr rbx, 16
-    mov [rdi+8], ebx
-    mov dword [rdi+12], 0
-    pop rbx
-    pop rdi
-    ret
+SET_GATE64_ROUTINE set_gate_rax, IDT, 0x08
 
 ; Handlers. Each logs (vector, error code, CPL of the interrupted code) and checks it runs on the
 ; TSS.RSP0 stack, then resumes at [resume] in ring 3.

@@ -29,6 +29,8 @@ enum Handler: UInt8 {
     case setccR, cmovRR, cmovRM
     /// Two- and three-operand IMUL (`immediate` for the RI forms).
     case imulRR, imulRM, imulRRI, imulRMI
+    /// One-operand MUL of EAX/RAX into EDX:EAX / RDX:RAX (`rm` = the source register for mulR).
+    case mulR, mulM
     case cdq, cdqe, cqo
     case pushR, pushI, popR
     /// Control transfers end a block. `immediate` = displacement from the next instruction.

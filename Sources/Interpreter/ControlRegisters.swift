@@ -11,7 +11,7 @@ extension Interpreter {
         case 2: return cpu.cr2
         case 3: return cpu.cr3
         case 4: return cpu.cr4
-        case 8 where codeMode == .bits64: return cpu.cr8
+        case 8 where codeMode == .bits64: return platform.taskPriorityClass.map { UInt64($0) } ?? cpu.cr8
         default: throw .invalidOpcode
         }
     }
@@ -85,6 +85,9 @@ extension Interpreter {
             if codeMode != .bits64 { throw .invalidOpcode }
             if value >> 4 != 0 { throw .generalProtection(0) }
             c.pointee.cpu.cr8 = value
+            // CR8 is the local APIC's TPR[7:4]: a raised priority holds back interrupts at once.
+            platform.setTaskPriorityClass(UInt8(value))
+            c.pointee.pollPlatform = true
         default:
             throw .invalidOpcode
         }

@@ -210,6 +210,16 @@ extension Interpreter {
             } else {
                 return false
             }
+        case .mul:
+            guard ins.operandCount == 1, size == 4 || size == 8 else { return false }
+            if let r0 {
+                op.rm = r0
+                op.handler = .mulR
+            } else if o0.kind == .memory && Self.fastMemory(ins, &op) {
+                op.handler = .mulM
+            } else {
+                return false
+            }
         case .cdq: op.handler = .cdq
         case .cdqe: op.handler = .cdqe
         case .cqo: op.handler = .cqo
@@ -801,6 +811,24 @@ extension Interpreter {
                     }
                     setGPR(gpr, op.pointee.reg, size, r)
                     flagsWithCarry(.givenCarryOverflow, size, 0, 0, r, fits ? 0 : 0x801)
+                case .mulR, .mulM:
+                    // MUL r/m32, r/m64 (SDM Vol. 2, MUL): CF = OF = upper half non-zero; SF, ZF, AF
+                    // and PF are undefined and set as the generic path sets them (from the low half).
+                    let size = op.pointee.size
+                    let source = op.pointee.handler == .mulR
+                        ? gpr[Int(op.pointee.rm & 15)] & Self.mask(size)
+                        : try load64(linearAddress(op, gpr, rip), size, op.pointee.segment, tlbBase)
+                    let lo: UInt64, hi: UInt64
+                    if size == 8 {
+                        (hi, lo) = gpr[0].multipliedFullWidth(by: source)
+                    } else {
+                        let p = (gpr[0] & 0xFFFF_FFFF) &* source
+                        lo = p & 0xFFFF_FFFF
+                        hi = p >> 32
+                    }
+                    setGPR(gpr, 0, size, lo)
+                    setGPR(gpr, 2, size, hi)
+                    flagsWithCarry(.givenCarryOverflow, size, 0, 0, lo, hi != 0 ? 0x801 : 0)
                 case .cdq:
                     setGPR(gpr, 2, 4, gpr[0] & 0x8000_0000 != 0 ? 0xFFFF_FFFF : 0)
                 case .cdqe:
@@ -967,3 +995,4 @@ extension Interpreter {
         return (limit &- remaining, nil)
     }
 }
+

@@ -100,6 +100,8 @@ public final class Interpreter {
         get {
             var s = core.pointee.cpu
             s.rflags = materializedFlags()
+            // CR8 aliases the local APIC's TPR, which the guest may also have written through MMIO.
+            if let tpr = platform.taskPriorityClass { s.cr8 = UInt64(tpr) }
             return s
         }
         set {

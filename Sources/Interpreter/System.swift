@@ -245,6 +245,12 @@ extension Interpreter {
             if !protectedMode { throw .invalidOpcode }
             if cpl != 0 { throw .generalProtection(0) }
             try loadSystemSegment(ins.mnemonic == .ltr, selector: UInt16(truncatingIfNeeded: try readOperand(ins, 0)))
+        case .lar: try segmentQuery(ins, .accessRights)
+        case .lsl: try segmentQuery(ins, .segmentLimit)
+        case .verr: try segmentQuery(ins, .verifyRead)
+        case .verw: try segmentQuery(ins, .verifyWrite)
+        case .sysenter: try systemEnter()
+        case .sysexit, .sysexitq: try systemExit(size: ins.mnemonic == .sysexitq || ins.prefixes.contains(.w) ? 8 : 4)
         case .swapgs:
             if codeMode != .bits64 { throw .invalidOpcode }
             if cpl != 0 { throw .generalProtection(0) }

@@ -305,6 +305,9 @@ public final class KVMEngine: ExecutionEngine {
             } else {
                 run.pointee.request_interrupt_window = 0
             }
+            // CR8 is the userspace local APIC's TPR[7:4]: KVM loads it from kvm_run.cr8 at every
+            // entry and stores the guest's value there at every exit.
+            if let tpr = platform.taskPriorityClass { run.pointee.cr8 = UInt64(tpr) }
             cached = nil
             let entry = KVMEngine.now()
             let exited: Bool
@@ -312,6 +315,9 @@ public final class KVMEngine: ExecutionEngine {
             let exitTime = KVMEngine.now()
             guestNanoseconds &+= exitTime &- entry
             pendingCompletion = false
+            if let tpr = platform.taskPriorityClass, run.pointee.cr8 != UInt64(tpr) {
+                platform.setTaskPriorityClass(UInt8(truncatingIfNeeded: run.pointee.cr8 & 0xF))
+            }
             guard exited else {
                 // The time slice ended (or another signal arrived).
                 if debugTrace { trace("interrupted (time slice)") }
@@ -402,6 +408,10 @@ public final class KVMEngine: ExecutionEngine {
             return .halted
         case KVM_EXIT_IRQ_WINDOW_OPEN:
             account(.interruptWindow, since: start)
+        case KVM_EXIT_SET_TPR:
+            // The guest lowered CR8 (VMX exits so that a userspace APIC can deliver what the old
+            // priority held back); the new value is already copied to the APIC after every exit.
+            account(.taskPriority, since: start)
         case KVM_EXIT_INTR:
             account(.interrupted, since: start)
             return .budgetExhausted
@@ -485,7 +495,7 @@ public final class KVMEngine: ExecutionEngine {
 
     /// The exits the engine tells apart.
     enum ExitKind: Int, CaseIterable {
-        case ioIn, ioOut, mmioRead, mmioWrite, msrRead, msrWrite, hlt, interruptWindow, interrupted, shutdown, other
+        case ioIn, ioOut, mmioRead, mmioWrite, msrRead, msrWrite, hlt, interruptWindow, taskPriority, interrupted, shutdown, other
 
         var label: String {
             switch self {
@@ -497,6 +507,7 @@ public final class KVMEngine: ExecutionEngine {
             case .msrWrite: "wrmsr"
             case .hlt: "hlt"
             case .interruptWindow: "interrupt window"
+            case .taskPriority: "cr8 lowered"
             case .interrupted: "time slice end"
             case .shutdown: "shutdown"
             case .other: "other"
@@ -525,6 +536,7 @@ public final class KVMEngine: ExecutionEngine {
         case KVM_EXIT_MMIO: "KVM_EXIT_MMIO"
         case KVM_EXIT_HLT: "KVM_EXIT_HLT"
         case KVM_EXIT_IRQ_WINDOW_OPEN: "KVM_EXIT_IRQ_WINDOW_OPEN"
+        case KVM_EXIT_SET_TPR: "KVM_EXIT_SET_TPR"
         case KVM_EXIT_SHUTDOWN: "KVM_EXIT_SHUTDOWN"
         case KVM_EXIT_FAIL_ENTRY: "KVM_EXIT_FAIL_ENTRY"
         case KVM_EXIT_INTERNAL_ERROR: "KVM_EXIT_INTERNAL_ERROR"

@@ -48,6 +48,8 @@ public final class Machine: Platform {
     public var timeStampCounterSource: (() -> UInt64)?
     /// The CPU's FERR# output and IGNNE# input, when wired (the PC's IRQ 13 latch and port 0xF0).
     public var numericErrorWiring: (ferr: (Bool) -> Void, ignne: () -> Bool)?
+    /// The local APIC's TPR, which CR8 aliases, when an APIC is wired.
+    public var taskPriority: (get: () -> UInt8, set: (UInt8) -> Void)?
 
     public init(ram: GuestRAM) {
         self.ram = ram
@@ -91,4 +93,8 @@ public final class Machine: Platform {
     public func floatingPointError(_ asserted: Bool) { numericErrorWiring?.ferr(asserted) }
 
     public var ignoreNumericError: Bool { numericErrorWiring?.ignne() ?? true }
+
+    public var taskPriorityClass: UInt8? { taskPriority.map { $0.get() >> 4 } }
+
+    public func setTaskPriorityClass(_ value: UInt8) { taskPriority?.set(value << 4) }
 }

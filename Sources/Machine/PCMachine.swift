@@ -98,6 +98,7 @@ public final class PCDevices {
             read: { index in lapic.handlesMSR(index) ? lapic.readMSR(index) : nil },
             write: { index, value in lapic.handlesMSR(index) ? lapic.writeMSR(index, value) : false })
         machine.timeStampCounterSource = { lapic.tsc(atNanoseconds: clock.now) }
+        machine.taskPriority = (get: { lapic.taskPriority }, set: { lapic.taskPriority = $0 })
     }
 }
 

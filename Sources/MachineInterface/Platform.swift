@@ -32,6 +32,11 @@ public protocol Platform: AnyObject {
     /// IGNNE#: the machine tells the CPU to go on despite a pending x87 exception (CR0.NE = 0); a PC
     /// asserts it from a write to port 0xF0 until FERR# is withdrawn.
     var ignoreNumericError: Bool { get }
+    /// CR8, the task-priority class: bits 7:4 of the local APIC's TPR (SDM Vol. 3, 10.8.6.1), or nil
+    /// when the platform has no local APIC (the engine then keeps CR8 as a plain register).
+    var taskPriorityClass: UInt8? { get }
+    /// MOV to CR8: sets the local APIC's TPR to `value << 4`.
+    func setTaskPriorityClass(_ value: UInt8)
 }
 
 extension Platform {
@@ -46,6 +51,10 @@ extension Platform {
     /// Platforms without an FERR# wire hold IGNNE# asserted: with CR0.NE = 0 a pending x87 exception is
     /// ignored.
     public var ignoreNumericError: Bool { true }
+    /// Platforms without a local APIC: CR8 is the engine's own register.
+    public var taskPriorityClass: UInt8? { nil }
+    /// Platforms without a local APIC.
+    public func setTaskPriorityClass(_ value: UInt8) {}
 }
 
 /// Why an engine's `run` returned.

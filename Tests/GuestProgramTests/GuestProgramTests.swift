@@ -45,7 +45,8 @@ func assemble(_ name: String) throws -> [UInt8] {
     static let programs: [(String, Int)] = [("exceptions64", 64), ("paging32", 32), ("smc", 32), ("mmu64", 64), ("supervisor64", 64), ("taskswitch", 32), ("v86", 32),
                                                     ("simd64", 64), ("fpu32", 32), ("fpu16", 16), ("x87arith32", 32),
                                                     ("user64", 64), ("cpuid64", 64), ("msr64", 64), ("ssefloat64", 64),
-                                                    ("debug64", 64), ("callgate32", 32), ("callgate64", 64), ("smepsmap64", 64)]
+                                                    ("debug64", 64), ("callgate32", 32), ("callgate64", 64), ("smepsmap64", 64),
+                                                    ("segquery32", 32), ("sysenter64", 64)]
 
     @Test("self-checking guest programs on the interpreter", arguments: programs)
     func program(name: String, bits: Int) throws {
@@ -61,7 +62,7 @@ func assemble(_ name: String) throws -> [UInt8] {
     }
 
     /// Programs that need the PC's devices ("; Machine: pc"): run on the whole machine with the interpreter.
-    static let pcPrograms: [(String, Int, UInt64)] = [("a20gate16", 16, 0x10000)]
+    static let pcPrograms: [(String, Int, UInt64)] = [("a20gate16", 16, 0x10000), ("timer64", 64, 0x8000), ("cr8tpr64", 64, 0x8000)]
 
     @Test("self-checking guest programs on the PC machine with the interpreter", arguments: pcPrograms)
     func pcProgram(name: String, bits: Int, load: UInt64) throws {
