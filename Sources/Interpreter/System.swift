@@ -70,7 +70,7 @@ extension Interpreter {
             var f = c.pointee.cpu.rflags & ~0x8D5
             switch ins.mnemonic {
             case .bsf, .bsr, .tzcnt where !Self.hasBMI1:
-                // Without BMI1 (not in CPUID leaf 7), F3 0F BC is BSF: the REP prefix is ignored.
+                // Without BMI1 in CPUID leaf 7, F3 0F BC would be BSF (the REP prefix ignored).
                 if v == 0 {
                     // The destination is undefined; like Intel's processors, rewrite the old value
                     // (a 32-bit register is zero-extended in 64-bit mode).
@@ -80,6 +80,8 @@ extension Interpreter {
                     try writeOperand(ins, 0, UInt64(ins.mnemonic == .bsr ? 63 - v.leadingZeroBitCount : v.trailingZeroBitCount))
                 }
             case .tzcnt:
+                // TZCNT and LZCNT (SDM Vol. 2): the operand size when the source is 0; CF = (source
+                // = 0), ZF = (result = 0); OF, SF, PF, AF undefined (cleared here).
                 let r = v == 0 ? bits : v.trailingZeroBitCount
                 try writeOperand(ins, 0, UInt64(r))
                 if v == 0 { f |= 1 }
@@ -94,6 +96,8 @@ extension Interpreter {
                 if v == 0 { f |= 0x40 }
             }
             c.pointee.cpu.rflags = f
+        case .andn, .bextr, .blsi, .blsmsk, .blsr, .bzhi, .mulx, .pdep, .pext, .rorx, .sarx, .shlx, .shrx, .adcx, .adox:
+            try executeBitManipulation(ins)  // BMI1, BMI2, ADX (BitManipulation.swift)
         case .shld, .shrd:
             let size = operandBytes(ins, 0)
             let bits = UInt64(size) * 8
@@ -273,8 +277,9 @@ extension Interpreter {
         }
     }
 
-    /// BMI1 (TZCNT, ANDN, BEXTR, BLS*): not implemented, so not advertised by CPUID (leaf 7 is empty).
-    static let hasBMI1 = false
+    /// BMI1 (CPUID.(EAX=07H,ECX=0):EBX[3]), as the CPUID model advertises it: F3 0F BC is TZCNT
+    /// with it, BSF without.
+    static let hasBMI1 = CPUIDModel.query(leaf: 7, subleaf: 0).1 & (1 << 3) != 0
 
     /// The condition code named by a SETcc/CMOVcc suffix.
     static func conditionSuffix(_ s: Substring) -> UInt8? {

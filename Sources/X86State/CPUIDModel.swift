@@ -3,7 +3,8 @@
 /// kernel with KVM_SET_CPUID2 (`entries()`), so a guest cannot tell the engines apart by CPUID.
 ///
 /// A coherent model that advertises only what the interpreter implements so far (integer
-/// long-mode CPU with the x87 FPU, MMX, SSE through SSE4.2, AES-NI, PCLMULQDQ, FXSAVE and XSAVE). Edit `query` to change it.
+/// long-mode CPU with the x87 FPU, MMX, SSE through SSE4.2, AES-NI, PCLMULQDQ, BMI1, BMI2, ADX, FXSAVE and
+/// XSAVE). Edit `query` to change it.
 public enum CPUIDModel {
     /// CPUID(leaf, subleaf) -> (EAX, EBX, ECX, EDX) (SDM Vol. 2, CPUID).
     public static func query(leaf: UInt32, subleaf: UInt32) -> (UInt32, UInt32, UInt32, UInt32) {
@@ -18,15 +19,18 @@ public enum CPUIDModel {
             // AES (25), XSAVE (26); OSXSAVE (27) mirrors CR4.OSXSAVE (the engine sets it). EBX[15:8]:
             // CLFLUSH line size in 8-byte units. The SSE3-and-later bits rest on the differential runs of
             // Documentation/FPU-SIMD.md (100,000 sequences per family, no mismatch). Not advertised:
-            // MONITOR (3) and everything VEX-encoded (AVX, BMI, FMA).
+            // MONITOR (3) and the VEX-encoded vector extensions (AVX, FMA, F16C); the VEX-encoded BMI1/BMI2
+            // are in leaf 7.
             let edx: UInt32 = (1 << 0) | (1 << 2) | (1 << 3) | (1 << 4) | (1 << 5) | (1 << 6) | (1 << 8) | (1 << 9) | (1 << 11)
                 | (1 << 13) | (1 << 15) | (1 << 16) | (1 << 19) | (1 << 23) | (1 << 24) | (1 << 25) | (1 << 26)
             let ecx: UInt32 = (1 << 0) | (1 << 1) | (1 << 9) | (1 << 13) | (1 << 19) | (1 << 20) | (1 << 23) | (1 << 25) | (1 << 26)
             return (0x0000_0600, 8 << 8, ecx, edx)
         case 7 where subleaf == 0:
-            // EBX: SMEP (7), FCS and FDS deprecated (13): FSTENV/FXSAVE/XSAVE store them as zero,
-            // SMAP (20) with STAC/CLAC (the interpreter's SMEPSMAP.swift).
-            return (0, (1 << 7) | (1 << 13) | (1 << 20), 0, 0)
+            // EBX: BMI1 (3), SMEP (7), BMI2 (8), FCS and FDS deprecated (13): FSTENV/FXSAVE/XSAVE
+            // store them as zero, ADX (19), SMAP (20) with STAC/CLAC (the interpreter's SMEPSMAP.swift).
+            // BMI1/BMI2/ADX are VEX- or legacy-encoded GPR instructions (the interpreter's
+            // BitManipulation.swift; TZCNT): they need no AVX state, so AVX stays unadvertised.
+            return (0, (1 << 3) | (1 << 7) | (1 << 8) | (1 << 13) | (1 << 19) | (1 << 20), 0, 0)
         case 0xD:
             // XSAVE (SDM Vol. 1, 13.2): x87 and SSE only; the area is the 512-byte legacy region plus
             // the 64-byte header in both formats. Subleaf 1: XSAVEOPT (0), XSAVEC (1), XSAVES (3);

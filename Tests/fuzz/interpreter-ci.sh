@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The fixed-seed interpreter fuzz runs for CI:
-# - differential testing against Unicorn (Scripts/diff-unicorn.py), CASES sequences in 32- and
-#   64-bit mode (default 3000 each, seed 2026);
+# - differential testing against Unicorn (Scripts/diff-unicorn.py: the general-purpose integer
+#   instructions, BMI1/BMI2/ADX among them), CASES sequences in 32- and 64-bit mode (default 3000
+#   each, seed 2026);
 # - the floating-point and vector units, per mode (32 and 64), seed 2026: X87 x87 sequences
 #   (Scripts/diff-unicorn-x87.py with stack faults, unmasked exceptions and #MF, FIP/FDP/FOP; default
 #   10000), SIMD MMX/SSE-SSE4.2 integer, string, AES-NI and PCLMULQDQ sequences (diff-unicorn-simd.py;
