@@ -295,18 +295,26 @@ extension Interpreter {
         if !outer {
             for _ in 0..<3 { _ = try pop(size: n) }
         }
+        let oldCS = c.pointee.cpu.segments.1
         c.pointee.cpu.segments.1 = cs
+        if outer {
+            // The new SS is checked at the new CPL (RPL of the CS selector) before anything is
+            // committed: a #GP or #SS on it leaves CS, RIP, RFLAGS and RSP those of the IRET.
+            do throws(CPUException) {
+                if is64 && newSS & 0xFFFC == 0 && rpl != 3 {
+                    c.pointee.cpu.segments.2 = SegmentRegister(selector: newSS, base: 0, limit: 0xFFFF_FFFF, attributes: 0x493 | UInt16(rpl) << 5)
+                } else {
+                    try loadSegment(2, selector: newSS)
+                }
+            } catch {
+                c.pointee.cpu.segments.1 = oldCS
+                throw error
+            }
+            gpr[4] = n == 2 ? (gpr[4] & ~0xFFFF) | (newSP & 0xFFFF) : newSP
+        }
         c.pointee.cpu.rip = ip & sizeMask(size)
         writeFlags(flags, size: n, allowIOPL: oldCPL == 0, allowIF: oldCPL <= iopl)
         if n >= 4 && oldCPL == 0 { c.pointee.cpu.rflags = (c.pointee.cpu.rflags & ~0x18_0000) | (flags & 0x18_0000) }
-        if outer {
-            if is64 && newSS & 0xFFFC == 0 && rpl != 3 {
-                c.pointee.cpu.segments.2 = SegmentRegister(selector: newSS, base: 0, limit: 0xFFFF_FFFF, attributes: 0x493 | UInt16(rpl) << 5)
-            } else {
-                try loadSegment(2, selector: newSS)
-            }
-            gpr[4] = n == 2 ? (gpr[4] & ~0xFFFF) | (newSP & 0xFFFF) : newSP
-            if rpl > oldCPL { invalidateDataSegmentsForOuterRing() }
-        }
+        if outer && rpl > oldCPL { invalidateDataSegmentsForOuterRing() }
     }
 }

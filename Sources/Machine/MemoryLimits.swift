@@ -2,20 +2,21 @@
 import Glibc
 #endif
 import GuestMemory
+import X86State
 
 /// The guest RAM sizes a PC machine accepts, and why a size is refused.
 ///
 /// RAM is laid out as `GuestRAM.pc(ramSize:)` does (QEMU's i440FX layout): up to 3 GiB from 0, the
 /// rest from 4 GiB, so RAM of `n` bytes above 3 GiB ends at `n + 1 GiB`. The upper bound is the lower of
-///  - the physical address width the guest assumes: the CPU model has no CPUID leaf 80000008h, so a
-///    guest takes 36 bits (Linux: `get_cpu_address_sizes`, 64 GiB), and RAM must end within it;
+///  - the physical address width the CPU model reports (CPUID leaf 80000008h: 36 bits, 64 GiB; Linux's
+///    `get_cpu_address_sizes`), within which RAM must end;
 ///  - the host's physical memory: guest RAM is reserved lazily (`MAP_NORESERVE`), but a guest that
 ///    touches more than the host has would be killed by the host's OOM killer, not stopped cleanly.
 public enum MemoryLimits {
     /// The smallest machine: room for the loaders' tables, a kernel and its decompression.
     public static let minimum: UInt64 = 16 << 20
-    /// The guest physical address width RAM must fit in (36 bits without CPUID 80000008h).
-    public static let physicalAddressBits = 36
+    /// The guest physical address width RAM must fit in: CPUID.80000008h:EAX[7:0].
+    public static let physicalAddressBits = Int(CPUIDModel.query(leaf: 0x8000_0008, subleaf: 0).0 & 0xFF)
 
     /// The largest RAM the guest can address: the address space less the 1 GiB hole below 4 GiB.
     public static var addressableMaximum: UInt64 {

@@ -53,8 +53,9 @@ public enum CPUIDModel {
             }
             return (word(0), word(1), word(2), word(3))
         case 0x8000_0008:
-            // Address sizes: 40 physical bits (1 TiB, room for large guests), 48 linear bits.
-            return (0x3028, 0, 0, 0)
+            // Address sizes: 36 physical bits (64 GiB: the machine's RAM limit, Machine/MemoryLimits.swift),
+            // 48 linear bits.
+            return (0x3024, 0, 0, 0)
         default: return (0, 0, 0, 0)
         }
     }

@@ -46,7 +46,7 @@ func assemble(_ name: String) throws -> [UInt8] {
                                                     ("simd64", 64), ("fpu32", 32), ("fpu16", 16), ("x87arith32", 32),
                                                     ("user64", 64), ("cpuid64", 64), ("msr64", 64), ("ssefloat64", 64),
                                                     ("debug64", 64), ("callgate32", 32), ("callgate64", 64), ("smepsmap64", 64),
-                                                    ("segquery32", 32), ("sysenter64", 64)]
+                                                    ("segquery32", 32), ("sysenter64", 64), ("iretfault64", 64)]
 
     @Test("self-checking guest programs on the interpreter", arguments: programs)
     func program(name: String, bits: Int) throws {
