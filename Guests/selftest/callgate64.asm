@@ -58,16 +58,7 @@ GATE_J   equ 0x90             ; 16 bytes: DPL 0 -> K_CODE:jmp_target
 start:
     mov rsp, 0x7F000
     ; the first 2 MiB user-accessible (U/S at every level)
-    mov rax, cr3
-    and rax, ~0xFFF
-    or qword [rax], 4
-    mov rbx, [rax]
-    and rbx, ~0xFFF
-    or qword [rbx], 4
-    mov rcx, [rbx]
-    and rcx, ~0xFFF
-    or qword [rcx], 4
-    mov cr3, rax
+    USER_LOW_2M
     ; GDT
     mov rdi, GDT
     xor eax, eax
@@ -238,25 +229,8 @@ user_call_dpl0:
     call far dword [rel ptr_gate_k_rpl3]
     FAIL 91
 
-set_gate:
-    push rdi
-    push rbx
-    mov rdi, rcx
-    shl rdi, 4
-    add rdi, IDT
-    mov rbx, rax
-    mov [rdi], bx
-    mov word [rdi+2], K_CODE
-    mov byte [rdi+4], 0
-    mov byte [rdi+5], 0x8E
-    shr rbx, 16
-    mov [rdi+6], bx
-    shr rbx, 16
-    mov [rdi+8], ebx
-    mov dword [rdi+12], 0
-    pop rbx
-    pop rdi
-    ret
+; set_gate: IDT entry ECX -> handler RAX, selector K_CODE, interrupt gate, DPL 0
+SET_GATE64_ROUTINE set_gate, IDT, K_CODE
 
 h_np:
     mov qword [rel last_vector], 11

@@ -16,43 +16,10 @@ USTACK   equ 0x40000
 start:
     mov rsp, 0x7F000
     ; First 2 MiB user-accessible.
-    mov rax, cr3
-    and rax, ~0xFFF
-    or qword [rax], 4
-    mov rbx, [rax]
-    and rbx, ~0xFFF
-    or qword [rbx], 4
-    mov rcx, [rbx]
-    and rcx, ~0xFFF
-    or qword [rcx], 4
-    mov cr3, rax
+    USER_LOW_2M
     ; GDT: null, kcode 0x08, kdata 0x10, (0x18), udata 0x20, ucode64 0x28, TSS 0x30
-    mov rdi, GDT
-    xor eax, eax
-    mov [rdi], rax
-    mov rax, 0x00AF9B000000FFFF
-    mov [rdi+0x08], rax
-    mov rax, 0x00CF93000000FFFF
-    mov [rdi+0x10], rax
-    mov rax, 0x00CFFB000000FFFF
-    mov [rdi+0x18], rax
-    mov rax, 0x00CFF3000000FFFF
-    mov [rdi+0x20], rax
-    mov rax, 0x00AFFB000000FFFF
-    mov [rdi+0x28], rax
-    mov rax, 0x0000890000000067 | ((TSS & 0xFFFFFF) << 16)
-    mov [rdi+0x30], rax
-    mov qword [rdi+0x38], 0
-    lgdt [gdtr]
-    push 0x08
-    lea rax, [rel .cs_loaded]
-    push rax
-    retfq
-.cs_loaded:
-    mov ax, 0x10
-    mov ds, ax
-    mov es, ax
-    mov ss, ax
+    WRITE_GDT64 GDT, TSS
+    LOAD_GDT64 [gdtr]
     mov rdi, TSS
     mov ecx, 0x68/8
     xor eax, eax

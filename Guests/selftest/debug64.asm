@@ -290,25 +290,7 @@ start:
     PASS
 
 ; set_gate: IDT entry ECX -> handler RAX, selector 0x18, interrupt gate, DPL 0
-set_gate:
-    push rdi
-    push rbx
-    mov rdi, rcx
-    shl rdi, 4
-    add rdi, IDT
-    mov rbx, rax
-    mov [rdi], bx
-    mov word [rdi+2], 0x18
-    mov byte [rdi+4], 0
-    mov byte [rdi+5], 0x8E
-    shr rbx, 16
-    mov [rdi+6], bx
-    shr rbx, 16
-    mov [rdi+8], ebx
-    mov dword [rdi+12], 0
-    pop rbx
-    pop rdi
-    ret
+SET_GATE64_ROUTINE set_gate, IDT, 0x18
 
 ; #DB: record count, DR6, RIP and RFLAGS of the frame; [db_action] bit 0 sets RF in the image,
 ; bit 1 clears TF in it. DR6 is reset to its initial value.

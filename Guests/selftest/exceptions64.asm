@@ -18,16 +18,7 @@ DFSTACK  equ 0x50000          ; IST1 stack for #DF
 start:
     mov rsp, 0x7F000
     ; Make the first 2 MiB user-accessible (U/S at every level); 2-4 MiB stays supervisor-only.
-    mov rax, cr3
-    and rax, ~0xFFF
-    or qword [rax], 4
-    mov rbx, [rax]
-    and rbx, ~0xFFF
-    or qword [rbx], 4
-    mov rcx, [rbx]
-    and rcx, ~0xFFF
-    or qword [rcx], 4
-    mov cr3, rax
+    USER_LOW_2M
     ; --- GDT: null, kcode 0x08 (L), kdata 0x10, [sysret base 0x18:] udata32 0x18 (unused), udata 0x20, ucode64 0x28, TSS 0x30
     mov rdi, GDT
     xor eax, eax

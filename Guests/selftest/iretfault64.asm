@@ -16,16 +16,7 @@ start:
     mov edi, GDT
     mov ecx, (descriptors_end - descriptors) / 8
     rep movsq
-    lgdt [rel gdtr]
-    push 0x08
-    lea rax, [rel .cs_loaded]
-    push rax
-    retfq
-.cs_loaded:
-    mov ax, 0x10
-    mov ds, ax
-    mov es, ax
-    mov ss, ax
+    LOAD_GDT64 [rel gdtr]
     xor ecx, ecx
 .fill:
     lea rax, [rel unexpected]

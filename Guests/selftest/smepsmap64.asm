@@ -152,25 +152,8 @@ start:
     CHECK_EQ rax, 1, 26
     PASS
 
-set_gate:
-    push rdi
-    push rbx
-    mov rdi, rcx
-    shl rdi, 4
-    add rdi, IDT
-    mov rbx, rax
-    mov [rdi], bx
-    mov word [rdi+2], 0x18
-    mov byte [rdi+4], 0
-    mov byte [rdi+5], 0x8E
-    shr rbx, 16
-    mov [rdi+6], bx
-    shr rbx, 16
-    mov [rdi+8], ebx
-    mov dword [rdi+12], 0
-    pop rbx
-    pop rdi
-    ret
+; set_gate: IDT entry ECX -> handler RAX, selector 0x18, interrupt gate, DPL 0
+SET_GATE64_ROUTINE set_gate, IDT, 0x18
 
 h_pf:
     mov qword [rel last_vector], 14

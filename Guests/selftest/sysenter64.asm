@@ -19,30 +19,12 @@ SYSENTER_EIP equ 0x176
 start:
     mov rsp, 0x7F000
     ; First 2 MiB user-accessible (ring 3 code and stack run there).
-    mov rax, cr3
-    and rax, ~0xFFF
-    or qword [rax], 4
-    mov rbx, [rax]
-    and rbx, ~0xFFF
-    or qword [rbx], 4
-    mov rcx, [rbx]
-    and rcx, ~0xFFF
-    or qword [rcx], 4
-    mov cr3, rax
+    USER_LOW_2M
     lea rsi, [rel descriptors]
     mov edi, GDT
     mov ecx, (descriptors_end - descriptors) / 8
     rep movsq
-    lgdt [rel gdtr]
-    push 0x08
-    lea rax, [rel .cs_loaded]
-    push rax
-    retfq
-.cs_loaded:
-    mov ax, 0x10
-    mov ds, ax
-    mov es, ax
-    mov ss, ax
+    LOAD_GDT64 [rel gdtr]
     ; IDT: #GP (13) to gp_handler, everything else unexpected.
     xor ecx, ecx
 .fill:
