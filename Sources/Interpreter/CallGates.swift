@@ -62,21 +62,10 @@ extension Interpreter {
         if call {
             // Same privilege: the return address on the current stack, in the gate's size.
             let size = longMode ? 8 : type == 0x0C ? 4 : 2
-            let old = core.pointee.cpu.segments.1
-            let savedSP = gpr[4]
-            do throws(CPUException) {
-                try push(UInt64(old.selector), size: size)
-                try push(core.pointee.nextRIP, size: size)
-            } catch {
-                gpr[4] = savedSP
-                throw error
-            }
+            try pushFarReturnAddress(core.pointee.cpu.segments.1.selector, core.pointee.nextRIP, size: size)
         }
         try markAccessed(csSelector, d)
-        var newCS = cs
-        newCS.selector = (csSelector & 0xFFFC) | UInt16(pl)
-        newCS.attributes |= 1
-        core.pointee.cpu.segments.1 = newCS
+        core.pointee.cpu.segments.1 = codeSegmentRegister(cs, selector: csSelector, privilege: pl)
         core.pointee.cpu.rip = target
     }
 
@@ -132,11 +121,8 @@ extension Interpreter {
         // Switch CS and the stack, then push; a fault while pushing puts everything back.
         let oldCS = c.pointee.cpu.segments.1
         let returnIP = c.pointee.nextRIP
-        var newCS = cs
-        newCS.selector = (cs.selector & 0xFFFC) | UInt16(newCPL)
-        newCS.attributes |= 1
         ss.attributes |= 1
-        c.pointee.cpu.segments.1 = newCS
+        c.pointee.cpu.segments.1 = codeSegmentRegister(cs, selector: cs.selector, privilege: newCPL)
         c.pointee.cpu.segments.2 = ss
         gpr[4] = ss.defaultBig ? newSP & 0xFFFF_FFFF : (oldSP & ~0xFFFF) | (newSP & 0xFFFF)
         do throws(CPUException) {
@@ -170,10 +156,7 @@ extension Interpreter {
         let oldSS = c.pointee.cpu.segments.2
         let oldSP = gpr[4]
         let returnIP = c.pointee.nextRIP
-        var newCS = cs
-        newCS.selector = (cs.selector & 0xFFFC) | UInt16(newCPL)
-        newCS.attributes |= 1
-        c.pointee.cpu.segments.1 = newCS
+        c.pointee.cpu.segments.1 = codeSegmentRegister(cs, selector: cs.selector, privilege: newCPL)
         c.pointee.cpu.segments.2 = SegmentRegister(selector: UInt16(newCPL), base: 0, limit: 0xFFFF_FFFF, attributes: 0x493 | UInt16(newCPL) << 5)
         gpr[4] = newSP
         do throws(CPUException) {

@@ -30,6 +30,28 @@ extension Interpreter {
         try asSupervisor { () throws(CPUException) in try writeLinear(table &+ UInt64(selector & 0xFFF8) &+ 5, 1, ((d >> 40) & 0xFF) | 1) }
     }
 
+    /// The CS register of a far transfer into the code segment `seg`: the selector's RPL is the
+    /// privilege the code runs at, and the accessed bit is set (as in the descriptor).
+    func codeSegmentRegister(_ seg: SegmentRegister, selector: UInt16, privilege: UInt8) -> SegmentRegister {
+        var cs = seg
+        cs.selector = (selector & 0xFFFC) | UInt16(privilege)
+        cs.attributes |= 1
+        return cs
+    }
+
+    /// Pushes the return address of a far CALL, CS then the instruction pointer, in `size` bytes each;
+    /// RSP is as it was if a push faults.
+    func pushFarReturnAddress(_ cs: UInt16, _ ip: UInt64, size: Int) throws(CPUException) {
+        let savedSP = gpr[4]
+        do throws(CPUException) {
+            try push(UInt64(cs), size: size)
+            try push(ip, size: size)
+        } catch {
+            gpr[4] = savedSP
+            throw error
+        }
+    }
+
     /// Loads a data or stack segment register (MOV/POP Sreg, LDS...): real-mode arithmetic, or the
     /// protected-mode descriptor checks of SDM Vol. 2, MOV ("IF SS is loaded ... IF DS, ES, FS, or GS").
     func loadSegment(_ index: Int, selector: UInt16) throws(CPUException) {
@@ -96,9 +118,7 @@ extension Interpreter {
         guard seg.attributes & 0x18 == 0x18 else { throw .generalProtection(code) }
         try checkCodeTransfer(seg, selector: selector)
         try markAccessed(selector, d)
-        var cs = seg
-        cs.selector = (selector & 0xFFFC) | UInt16(cpl)
-        cs.attributes |= 1
+        let cs = codeSegmentRegister(seg, selector: selector, privilege: cpl)
         let target = offset & sizeMask(size)
         if !(cs.long && core.pointee.cpu.msr.efer & 0x400 != 0) && target > UInt64(cs.limit) { throw .generalProtection(0) }
         core.pointee.cpu.segments.1 = cs
@@ -127,19 +147,9 @@ extension Interpreter {
         let target = offset & sizeMask(size)
         let newLong = seg.long && core.pointee.cpu.msr.efer & 0x400 != 0
         if !newLong && target > UInt64(seg.limit) { throw .generalProtection(0) }
-        let savedSP = gpr[4]
-        do throws(CPUException) {
-            try push(UInt64(cs.selector), size: Int(size))
-            try push(returnIP, size: Int(size))
-        } catch {
-            gpr[4] = savedSP
-            throw error
-        }
+        try pushFarReturnAddress(cs.selector, returnIP, size: Int(size))
         try markAccessed(selector, d)
-        var newCS = seg
-        newCS.selector = (selector & 0xFFFC) | UInt16(cpl)
-        newCS.attributes |= 1
-        core.pointee.cpu.segments.1 = newCS
+        core.pointee.cpu.segments.1 = codeSegmentRegister(seg, selector: selector, privilege: cpl)
         core.pointee.cpu.rip = target
     }
 

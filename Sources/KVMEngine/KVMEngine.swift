@@ -280,11 +280,17 @@ public final class KVMEngine: ExecutionEngine {
         }
         let run = runPage
         let timed = budget.nanoseconds != .max
-        if timed {
-            do { try armTimer(budget.nanoseconds) } catch { return .engineFailure(error.description) }
-        }
+        // The kick target first, then the timer: a slice that expired before the target was
+        // registered would be lost, and a guest spinning at CPL3 without exits would then keep
+        // KVM_RUN (and the monitor) forever.
         run.pointee.immediate_exit = 0
         do { try vcpu.registerKickTarget() } catch { return .engineFailure(error.description) }
+        if timed {
+            do { try armTimer(budget.nanoseconds) } catch {
+                vcpu.unregisterKickTarget()
+                return .engineFailure(error.description)
+            }
+        }
         defer {
             if timed { timer?.arm(nanoseconds: 0) }
             vcpu.unregisterKickTarget()
