@@ -105,7 +105,8 @@ let package = Package(
         .testTarget(name: "SSEFloatTests", dependencies: ["SoftFloat", "CSSEOracle"]),
         .testTarget(
             name: "X86DecoderTests",
-            dependencies: ["X86ISA", "X86Decoder", "X86Disassembler"]
+            dependencies: ["X86ISA", "X86Decoder", "X86Disassembler"],
+            exclude: ["Resources"]  // read through #filePath, as InterpreterTests' files are
         ),
         .testTarget(
             name: "InterpreterTests",

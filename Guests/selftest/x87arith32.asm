@@ -394,20 +394,7 @@ fadd_done:
 
     PASS
 
-setup_idt:
-    xor ecx, ecx
-.gate:
-    mov eax, [handlers + ecx*4]
-    mov [IDT + ecx*8], ax
-    mov word [IDT + ecx*8 + 2], 0x08
-    mov word [IDT + ecx*8 + 4], 0x8E00
-    shr eax, 16
-    mov [IDT + ecx*8 + 6], ax
-    inc ecx
-    cmp ecx, 20
-    jb .gate
-    lidt [idtr]
-    ret
+SETUP_IDT32_ROUTINE setup_idt, IDT, 20
 
 %assign v 0
 %rep 20

@@ -68,8 +68,8 @@ extension Interpreter {
             let v = try readOperand(ins, 1) & sizeMask(size)
             commitFlags()
             var f = c.pointee.cpu.rflags & ~0x8D5
-            switch ins.mnemonic {
-            case .bsf, .bsr, .tzcnt where !Self.hasBMI1:
+            switch (ins.mnemonic, Self.hasBMI1) {
+            case (.bsf, _), (.bsr, _), (.tzcnt, false):
                 // Without BMI1 in CPUID leaf 7, F3 0F BC would be BSF (the REP prefix ignored).
                 if v == 0 {
                     // The destination is undefined; like Intel's processors, rewrite the old value
@@ -79,14 +79,14 @@ extension Interpreter {
                 } else {
                     try writeOperand(ins, 0, UInt64(ins.mnemonic == .bsr ? 63 - v.leadingZeroBitCount : v.trailingZeroBitCount))
                 }
-            case .tzcnt:
+            case (.tzcnt, true):
                 // TZCNT and LZCNT (SDM Vol. 2): the operand size when the source is 0; CF = (source
                 // = 0), ZF = (result = 0); OF, SF, PF, AF undefined (cleared here).
                 let r = v == 0 ? bits : v.trailingZeroBitCount
                 try writeOperand(ins, 0, UInt64(r))
                 if v == 0 { f |= 1 }
                 if r == 0 { f |= 0x40 }
-            case .lzcnt:
+            case (.lzcnt, _):
                 let r = v == 0 ? bits : v.leadingZeroBitCount - (64 - bits)
                 try writeOperand(ins, 0, UInt64(r))
                 if v == 0 { f |= 1 }

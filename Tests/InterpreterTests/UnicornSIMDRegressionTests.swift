@@ -6,56 +6,12 @@ import TestVectors
 /// Scripts/diff-unicorn-simd.py) replayed against the final states Unicorn or the host CPU gave: XMM and MM
 /// results, MXCSR and the x87 control, status and tag words are in each snippet's data page.
 @Suite struct UnicornSIMDRegressionTests {
-    struct Entry: Sendable {
-        var note: String
-        var input: SnippetCase
-        var expected: SnippetResult
-        var flagMask: UInt64
-        /// The `#! fault-state OFFSET[/N]` in force: the x87/SSE state written at an exception.
-        var faultState: (offset: Int, registers: Int?)? = nil
-    }
-
-    static func entries() throws -> [Entry] {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("Resources/unicorn-simd-regressions.txt")
-        let text = try String(contentsOf: url, encoding: .utf8)
-        var out: [Entry] = []
-        var note = ""
-        var faultState: (offset: Int, registers: Int?)? = nil
-        for line in text.split(separator: "\n") {
-            if line.hasPrefix("#! fault-state ") {
-                // Cases saved with POPEK_SNIPPET_FAULT_STATE set (the scripts' host-CPU reference).
-                let v = line.dropFirst("#! fault-state ".count).split(separator: "/")
-                faultState = v.first.flatMap { Int($0, radix: 16) }.map { ($0, v.count > 1 ? Int(v[1]) : nil) }
-                continue
-            }
-            if line.hasPrefix("#") { note = String(line.dropFirst(2)); continue }
-            let parts = line.components(separatedBy: " | ")
-            guard parts.count == 3, let c = SnippetCase(line: parts[0][...]), let e = SnippetResult(line: parts[1][...]),
-                  let mask = UInt64(parts[2].trimmingCharacters(in: .whitespaces), radix: 16) else {
-                Issue.record("malformed line in unicorn-simd-regressions.txt: \(line.prefix(80))")
-                continue
-            }
-            out.append(Entry(note: note, input: c, expected: e, flagMask: mask, faultState: faultState))
-        }
-        return out
-    }
-
     @Test("MMX/SSE/x87-state snippets agree with Unicorn or the CPU")
     func snippets() throws {
-        let entries = try Self.entries()
+        let entries = try SnippetRegression.load("unicorn-simd-regressions.txt")
         #expect(entries.count >= 200)
         #expect(entries.contains { $0.input.bits == 32 } && entries.contains { $0.input.bits == 64 })
-        let runner = try SnippetRunner()
-        var failed: [String] = []
-        for e in entries {
-            runner.faultStateOffset = e.faultState?.offset
-            runner.faultStateRegisters = e.faultState?.registers
-            let got = try runner.run(e.input)
-            let d = got.differences(from: e.expected, bits: e.input.bits, flagMask: e.flagMask)
-            if !d.isEmpty { failed.append("\(e.input.id) (\(e.note)): " + d.prefix(6).joined(separator: "; ")) }
-        }
-        print("Unicorn SIMD snippets: \(entries.count - failed.count) passed, \(failed.count) failed")
+        let failed = try SnippetRegression.replay(entries, label: "Unicorn SIMD snippets", differencesShown: 6)
         #expect(failed.isEmpty, "\(failed.count) failed; first: \(failed.prefix(5).joined(separator: "\n"))")
     }
 }
